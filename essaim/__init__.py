@@ -1,0 +1,1 @@
+"""Essaim: a platform for French business and employment cooperatives (CAE)."""

@@ -1,0 +1,236 @@
+"""Reads of members that views, the API and other apps reuse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from essaim.core import roles
+from essaim.core.audit import history_of
+from essaim.core.models import AuditEntry, Role, User
+from essaim.members import path
+from essaim.members.models import (
+    AccompanimentMeeting,
+    AdvisorAssignment,
+    Member,
+    PathStage,
+    Sector,
+)
+from essaim.members.text import fold
+
+
+def members_visible_to(user: Any) -> QuerySet[Member]:
+    """Staff see every member, an advisor their own entrepreneurs, an entrepreneur themself."""
+    qs = Member.objects.all()
+    if roles.is_management(user):
+        return qs
+    if roles.is_advisor(user):
+        return qs.filter(advisor=user)
+    if roles.is_entrepreneur(user):
+        return qs.filter(user=user)
+    return qs.none()
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    q: str = ""
+    stage: str = ""
+    advisor: int | None = None
+    cohort: int | None = None
+    sector: str = ""
+
+
+def member_list(*, user: Any, filters: MemberFilters | None = None) -> QuerySet[Member]:
+    """The member list a user may see, filtered; rows carry their advisor and activity."""
+    filters = filters or MemberFilters()
+    qs = members_visible_to(user).select_related("advisor", "activity__sector")
+    if filters.q:
+        for word in fold(filters.q).split():
+            qs = qs.filter(Q(search_name__contains=word) | Q(email__icontains=word))
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.advisor:
+        qs = qs.filter(advisor_id=filters.advisor)
+    if filters.cohort:
+        qs = qs.filter(cohort_year=filters.cohort)
+    if filters.sector:
+        qs = qs.filter(activity__sector__code=filters.sector)
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def advisors() -> QuerySet[User]:
+    return User.objects.filter(role=Role.ADVISOR, is_active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
+def sectors() -> QuerySet[Sector]:
+    return Sector.objects.order_by("label")
+
+
+def cohort_years() -> list[int]:
+    return list(
+        Member.objects.exclude(cohort_year__isnull=True)
+        .order_by("-cohort_year")
+        .values_list("cohort_year", flat=True)
+        .distinct()
+    )
+
+
+def member_detail(*, user: Any, pk: int) -> Member:
+    """One member the user may see, with everything its page shows (raises DoesNotExist)."""
+    return (
+        members_visible_to(user)
+        .select_related("advisor", "activity__sector", "user")
+        .prefetch_related(
+            Prefetch("stages", queryset=PathStage.objects.order_by("start", "id")),
+            Prefetch(
+                "assignments",
+                queryset=AdvisorAssignment.objects.select_related("advisor").order_by("start"),
+            ),
+            Prefetch(
+                "meetings", queryset=AccompanimentMeeting.objects.select_related("advisor")
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def member_of_user(user: Any) -> Member | None:
+    if not roles.is_entrepreneur(user):
+        return None
+    return (
+        Member.objects.select_related("advisor", "activity__sector")
+        .prefetch_related("stages", "assignments__advisor")
+        .filter(user=user)
+        .first()
+    )
+
+
+def member_history(member: Member) -> QuerySet[AuditEntry]:
+    return history_of(member)
+
+
+@dataclass
+class TimelineEvent:
+    date: dt.date
+    kind: str
+    title: str
+    detail: str = ""
+    future: bool = False
+
+
+def member_timeline(member: Member, today: dt.date | None = None) -> list[TimelineEvent]:
+    """The path as dated events: stages, renewals, trial end, deadlines, exit."""
+    today = today or timezone.localdate()
+    stages = list(member.stages.all())
+    plain = [s.as_path() for s in stages]
+    events: list[TimelineEvent] = []
+    cape_number = 0
+    for stage in stages:
+        if stage.kind == path.INFORMATION:
+            events.append(TimelineEvent(stage.start, "information", "Réunion d'information"))
+        elif stage.kind == path.CAPE:
+            cape_number += 1
+            title = "Début du CAPE" if cape_number == 1 else f"Renouvellement n° {cape_number - 1} du CAPE"
+            end = path.cape_planned_end(stage.as_path())
+            detail = f"jusqu'au {path.fr(end)}" + ("" if stage.end else " (fin prévue)")
+            events.append(TimelineEvent(stage.start, "cape", title, detail))
+        elif stage.kind == path.CESA:
+            detail = f"jusqu'au {path.fr(stage.end)}" if stage.end else "en cours"
+            events.append(TimelineEvent(stage.start, "cesa", "Signature du CESA", detail))
+            if stage.trial_end:
+                events.append(
+                    TimelineEvent(stage.trial_end, "trial", "Fin de la période d'essai")
+                )
+        elif stage.kind == path.ASSOCIATE:
+            events.append(TimelineEvent(stage.start, "associate", "Devient associé·e"))
+    has_associate = any(s.kind == path.ASSOCIATE for s in stages)
+    deadline = path.associate_deadline(plain)
+    if deadline and not has_associate and member.exit_date is None:
+        events.append(
+            TimelineEvent(deadline, "deadline", "Échéance pour devenir associé·e",
+                          "CESA + 3 ans − temps de CAPE")
+        )
+    if member.exit_date:
+        reason = path.EXIT_LABELS.get(member.exit_reason, member.exit_reason)
+        events.append(TimelineEvent(member.exit_date, "exit", "Sortie", reason))
+    for event in events:
+        event.future = event.date > today
+    return sorted(events, key=lambda e: e.date)
+
+
+@dataclass
+class Deadline:
+    member: Member
+    kind: str
+    label: str
+    date: dt.date
+    days_left: int = field(default=0)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+CAPE_WINDOW_DAYS = 60
+TRIAL_WINDOW_DAYS = 30
+ASSOCIATE_WINDOW_DAYS = 90
+
+
+def deadlines_for(*, user: Any, today: dt.date | None = None) -> list[Deadline]:
+    """Deadlines of the entrepreneurs a user follows (all members for staff), soonest first:
+    CAPE ending within 60 days, CESA trial periods ending within 30 days, and the associate
+    deadline within 90 days or overdue."""
+    today = today or timezone.localdate()
+    members = list(
+        members_visible_to(user)
+        .filter(exit_date__isnull=True, stage__in=[path.CAPE, path.CESA, path.INFORMATION])
+        .select_related("advisor")
+    )
+    by_member: dict[int, list[PathStage]] = defaultdict(list)
+    for stage in PathStage.objects.filter(member__in=[m.pk for m in members]).order_by("start"):
+        by_member[stage.member_id].append(stage)
+    found: list[Deadline] = []
+
+    def add(member: Member, kind: str, label: str, date: dt.date) -> None:
+        found.append(Deadline(member, kind, label, date, (date - today).days))
+
+    for member in members:
+        stages = by_member[member.pk]
+        plain = [s.as_path() for s in stages]
+        kinds = {s.kind for s in stages}
+        capes = [s for s in plain if s.kind == path.CAPE]
+        if capes and path.CESA not in kinds:
+            last = max(capes, key=lambda s: s.start)
+            end = path.cape_planned_end(last)
+            if 0 <= (end - today).days <= CAPE_WINDOW_DAYS:
+                renewals_left = path.CAPE_MAX_PERIODS - len(capes)
+                label = (
+                    f"Fin du CAPE ({renewals_left} renouvellement(s) possible(s))"
+                    if renewals_left
+                    else "Fin du CAPE (dernier renouvellement)"
+                )
+                add(member, "cape_end", label, end)
+        cesa = next((s for s in plain if s.kind == path.CESA), None)
+        if cesa is not None and cesa.trial_end and 0 <= (cesa.trial_end - today).days <= TRIAL_WINDOW_DAYS:
+            add(member, "trial_end", "Fin de la période d'essai du CESA", cesa.trial_end)
+        if cesa is not None and path.ASSOCIATE not in kinds:
+            deadline = path.associate_deadline(plain)
+            if deadline and (deadline - today).days <= ASSOCIATE_WINDOW_DAYS:
+                label = (
+                    "Échéance associé·e dépassée"
+                    if deadline < today
+                    else "Échéance pour devenir associé·e"
+                )
+                add(member, "associate_deadline", label, deadline)
+    return sorted(found, key=lambda d: (d.date, d.member.last_name))
+
+
+def meetings_of(*, member: Member) -> QuerySet[AccompanimentMeeting]:
+    return member.meetings.select_related("advisor").order_by("-date", "-id")
