@@ -1,3 +1,22 @@
-from django.urls import path
+"""/api/v1/: the ninja API, then a JSON 404 for any other address under it."""
 
-urlpatterns: list = []
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+
+from essaim.api.api import api
+
+
+def unknown_endpoint(request: HttpRequest, rest: str) -> JsonResponse:
+    return JsonResponse(
+        {
+            "detail": f"Adresse inconnue dans l'API : {request.path}. "
+            "La liste des adresses est dans la documentation, /api/v1/docs."
+        },
+        status=404,
+    )
+
+
+urlpatterns = [
+    path("", api.urls),
+    re_path(r"^(?P<rest>.*)$", unknown_endpoint),
+]

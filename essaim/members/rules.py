@@ -35,3 +35,7 @@ def can_record_meeting(user: Any, member: Member | None = None) -> bool:
 
 def can_see_deadlines(user: Any) -> bool:
     return roles.is_advisor(user) or roles.is_management(user)
+
+
+def is_own_record(user: Any, member: Member) -> bool:
+    return member.user_id is not None and member.user_id == getattr(user, "pk", None)

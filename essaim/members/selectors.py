@@ -177,6 +177,10 @@ class Deadline:
     def overdue(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0)
+
 
 CAPE_WINDOW_DAYS = 60
 TRIAL_WINDOW_DAYS = 30

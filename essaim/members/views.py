@@ -1,54 +1,337 @@
-from django.http import HttpResponse
+"""Pages of the members area. Thin: rules decide, services write, selectors read."""
 
-def member_list(request, *args, **kwargs):
-    return HttpResponse('todo')
+from __future__ import annotations
 
+import io
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
-def deadlines(request, *args, **kwargs):
-    return HttpResponse('todo')
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from essaim.members import rules, selectors, services
+from essaim.members.forms import (
+    AdvisorChangeForm,
+    ContactForm,
+    ExitForm,
+    ImportForm,
+    MeetingForm,
+    MemberFilterForm,
+    MemberForm,
+    StageEditForm,
+    StageForm,
+)
+from essaim.members.models import Member, PathStage
 
-def my_space(request, *args, **kwargs):
-    return HttpResponse('todo')
-
-
-def my_contact_edit(request, *args, **kwargs):
-    return HttpResponse('todo')
-
-
-def member_import(request, *args, **kwargs):
-    return HttpResponse('todo')
-
-
-def member_export(request, *args, **kwargs):
-    return HttpResponse('todo')
-
-
-def meeting_create(request, *args, **kwargs):
-    return HttpResponse('todo')
-
-
-def member_detail(request, *args, **kwargs):
-    return HttpResponse('todo')
-
-
-def member_edit(request, *args, **kwargs):
-    return HttpResponse('todo')
-
-
-def stage_create(request, *args, **kwargs):
-    return HttpResponse('todo')
+View = Callable[..., HttpResponseBase]
 
 
-def stage_edit(request, *args, **kwargs):
-    return HttpResponse('todo')
+def allowed(predicate: Callable[[Any], bool]) -> Callable[[View], View]:
+    """Log in first, then refuse (403) users the predicate does not allow."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not predicate(request.user):
+                raise PermissionDenied(_("Cette page n'est pas accessible avec votre rôle."))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
-def member_exit(request, *args, **kwargs):
-    return HttpResponse('todo')
+def _visible_member(request: HttpRequest, pk: int) -> Member:
+    member = get_object_or_404(Member, pk=pk)
+    if not rules.can_view_member(request.user, member):
+        raise PermissionDenied(_("Vous ne pouvez pas consulter la fiche de ce membre."))
+    return member
 
 
-def advisor_change(request, *args, **kwargs):
-    return HttpResponse('todo')
+def _service_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
 
 
+@allowed(rules.can_list_members)
+def member_list(request: HttpRequest) -> HttpResponse:
+    form = MemberFilterForm(request.GET or None, show_advisor=rules.can_manage_members(request.user))
+    members = selectors.member_list(user=request.user, filters=form.filters())
+    page = Paginator(members, settings.ESSAIM_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "nav": "members"}
+    template = "members/_list_results.html" if request.htmx else "members/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _visible_member(request, pk)
+    if rules.is_own_record(request.user, member):
+        return redirect("members:my_space")
+    member = selectors.member_detail(user=request.user, pk=pk)
+    context = {
+        "member": member,
+        "timeline": selectors.member_timeline(member),
+        "history": selectors.member_history(member)[:100],
+        "meetings": selectors.meetings_of(member=member),
+        "can_manage": rules.can_manage_members(request.user),
+        "can_record_meeting": rules.can_record_meeting(request.user, member),
+        "nav": "members",
+    }
+    return render(request, "members/detail.html", context)
+
+
+@allowed(rules.can_manage_members)
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member.objects.select_related("activity"), pk=pk)
+    activity = getattr(member, "activity", None)
+    initial = {
+        "activity_name": activity.name if activity else "",
+        "activity_description": activity.description if activity else "",
+        "activity_sector": activity.sector_id if activity else None,
+    }
+    form = MemberForm(request.POST or None, instance=member, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_update(
+                actor=request.user,
+                member=member,
+                **{f: data[f] or (None if f == "external_id" else "") for f in MemberForm.Meta.fields},
+            )
+            if data["activity_name"]:
+                services.activity_set(
+                    actor=request.user,
+                    member=member,
+                    name=data["activity_name"],
+                    description=data["activity_description"],
+                    sector=data["activity_sector"],
+                )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("Fiche enregistrée."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {
+        "form": form, "member": member, "title": _("Modifier la fiche"), "nav": "members",
+    })
+
+
+@allowed(rules.can_manage_members)
+@require_http_methods(["GET", "POST"])
+def stage_create(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member, pk=pk)
+    form = StageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stage_add(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("Étape ajoutée au parcours."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {
+        "form": form, "member": member, "title": _("Ajouter une étape"), "nav": "members",
+    })
+
+
+@allowed(rules.can_manage_members)
+@require_http_methods(["GET", "POST"])
+def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
+    stage = get_object_or_404(PathStage.objects.select_related("member"), pk=stage_pk, member_id=pk)
+    form = StageEditForm(
+        request.POST or None, initial={"end": stage.end, "trial_end": stage.trial_end}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("Étape modifiée."))
+            return redirect("members:detail", pk=pk)
+    title = _("Modifier l'étape : %(stage)s") % {"stage": stage}
+    return render(request, "members/form.html", {
+        "form": form, "member": stage.member, "title": title, "nav": "members",
+    })
+
+
+@allowed(rules.can_manage_members)
+@require_http_methods(["GET", "POST"])
+def member_exit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member, pk=pk)
+    form = ExitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_exit(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("Sortie enregistrée."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {
+        "form": form, "member": member, "title": _("Enregistrer la sortie"), "nav": "members",
+    })
+
+
+@allowed(rules.can_manage_members)
+@require_http_methods(["GET", "POST"])
+def advisor_change(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member, pk=pk)
+    form = AdvisorChangeForm(
+        request.POST or None,
+        initial={"advisor": member.advisor_id, "start": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advisor_assign(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("Accompagnement mis à jour."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {
+        "form": form, "member": member, "title": _("Changer d'accompagnement"), "nav": "members",
+    })
+
+
+@allowed(rules.can_see_deadlines)
+def deadlines(request: HttpRequest) -> HttpResponse:
+    items = selectors.deadlines_for(user=request.user)
+    return render(request, "members/deadlines.html", {"deadlines": items, "nav": "deadlines"})
+
+
+@allowed(rules.can_record_meeting)
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {"date": timezone.localdate()}
+    if member_pk := request.GET.get("member"):
+        initial["members"] = [member_pk]
+    form = MeetingForm(request.POST or None, advisor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_record(
+                actor=request.user,
+                members=list(data["members"]),
+                date=data["date"],
+                kind=data["kind"],
+                subject=data["subject"],
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("Rendez-vous enregistré."))
+            members = list(data["members"])
+            if len(members) == 1:
+                return redirect("members:detail", pk=members[0].pk)
+            return redirect("members:list")
+    return render(request, "members/form.html", {
+        "form": form, "title": _("Noter un rendez-vous d'accompagnement"), "nav": "meeting",
+    })
+
+
+@allowed(lambda user: selectors.member_of_user(user) is not None)
+def my_space(request: HttpRequest) -> HttpResponse:
+    member = selectors.member_of_user(request.user)
+    assert member is not None
+    context = {
+        "member": member,
+        "timeline": selectors.member_timeline(member),
+        "meetings": selectors.meetings_of(member=member)[:10],
+        "nav": "my_space",
+    }
+    return render(request, "members/my_space.html", context)
+
+
+@allowed(lambda user: selectors.member_of_user(user) is not None)
+@require_http_methods(["GET", "POST"])
+def my_contact_edit(request: HttpRequest) -> HttpResponse:
+    member = selectors.member_of_user(request.user)
+    assert member is not None
+    form = ContactForm(request.POST or None, instance=Member.objects.get(pk=member.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(
+                actor=request.user,
+                member=member,
+                **{f: form.cleaned_data[f] for f in ContactForm.Meta.fields},
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("Vos coordonnées sont à jour."))
+            return redirect("members:my_space")
+    return render(request, "members/form.html", {
+        "form": form, "title": _("Mes coordonnées"), "nav": "my_space",
+        "cancel_url": "members:my_space",
+    })
+
+
+@allowed(rules.can_manage_members)
+@require_http_methods(["GET", "POST"])
+def member_import(request: HttpRequest) -> HttpResponse:
+    from essaim.members.importing import members_import
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        fmt = "csv" if upload.name.lower().endswith(".csv") else "jsonl"
+        try:
+            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig")
+            report = members_import(
+                actor=request.user, stream=text, fmt=fmt, source_name=upload.name
+            )
+        except UnicodeDecodeError:
+            form.add_error("file", _("Le fichier n'est pas encodé en UTF-8."))
+        else:
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Import terminé : %(created)s membre(s) créé(s), %(updated)s mis à jour.")
+                    % {"created": report.created, "updated": report.updated},
+                )
+                return redirect("members:import")
+    return render(request, "members/import.html", {
+        "form": form, "report": report, "nav": "import",
+    })
+
+
+@allowed(rules.can_manage_members)
+def member_export(request: HttpRequest) -> HttpResponse:
+    from essaim.members.exporting import members_export, members_export_csv
+
+    fmt = request.GET.get("format", "jsonl")
+    buffer = io.StringIO()
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        members_export_csv(stream=buffer)
+        content_type, name = "text/csv; charset=utf-8", f"membres-{stamp}.csv"
+    else:
+        members_export(stream=buffer)
+        content_type, name = "application/x-ndjson; charset=utf-8", f"membres-{stamp}.jsonl"
+    services.export_record(actor=request.user, fmt=fmt)
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
