@@ -17,6 +17,12 @@ from essaim.members import services
 from tests.factories import PASSWORD, AdvisorFactory, MemberFactory, StaffFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings) -> None:
+    """The production hasher costs ~0.5 s a user; tests check behaviour, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

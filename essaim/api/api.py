@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from essaim.api import auth
 from essaim.api.members import router as members_router
@@ -88,6 +89,12 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where} {what}"
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """Accented letters as they are (the body is UTF-8), so French reads well in curl."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 def add_error_handlers(api: NinjaAPI) -> None:
     """French JSON errors; also used by tests that build a throwaway API."""
     api.add_exception_handler(AuthenticationError, lambda r, e: _unauthorized(r, e, api))
@@ -103,6 +110,7 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=auth.api_auth(),
+    renderer=Utf8JSONRenderer(),
 )
 add_error_handlers(api)
 api.add_router("", members_router)

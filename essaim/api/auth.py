@@ -23,9 +23,7 @@ MISSING = (
     "Authentification requise : envoyez l'en-tête « Authorization: Bearer <jeton> » "
     "(jeton créé par « essaim create-token EMAIL ») ou connectez-vous à Essaim."
 )
-MALFORMED = (
-    "En-tête Authorization mal formé : attendu « Authorization: Bearer <jeton> »."
-)
+MALFORMED = "En-tête Authorization mal formé : attendu « Authorization: Bearer <jeton> »."
 INVALID = (
     "Jeton d'API invalide, révoqué ou rattaché à un compte désactivé : vérifiez la valeur "
     "envoyée dans l'en-tête Authorization ou créez un nouveau jeton."

@@ -17,13 +17,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthorizationError, HttpError
 
+from essaim.api.schemas import ErrorOut, ValidationErrorOut
 from essaim.core.models import User
 from essaim.members import path, rules, selectors
 from essaim.members.models import (
     Activity,
     AdvisorAssignment,
     CurrentStage,
-    ExitReason,
     Member,
     PathStage,
     Sector,
@@ -33,10 +33,6 @@ router = Router(tags=["Membres"])
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class SectorOut(Schema):
@@ -51,7 +47,7 @@ class ActivityOut(Schema):
 
 
 class PersonOut(Schema):
-    """An advisor, as a member record shows them."""
+    """Un·e chargé·e d'accompagnement."""
 
     id: int
     first_name: str
@@ -79,7 +75,7 @@ class StageOut(Schema):
 
 
 class DeadlinesOut(Schema):
-    """What the path rules derive from the stages."""
+    """Les échéances que les règles du parcours déduisent des étapes."""
 
     cape_days: int = Field(description="Jours passés (ou contractés) en CAPE")
     cape_renewals_left: int | None = Field(description="Renouvellements de CAPE encore possibles")
@@ -214,7 +210,7 @@ def member_out(member: Member) -> MemberOut:
         exit_ = ExitOut(
             date=member.exit_date,
             reason=member.exit_reason,
-            reason_label=str(ExitReason(member.exit_reason).label),
+            reason_label=member.get_exit_reason_display(),
         )
     return MemberOut(
         id=member.pk,
@@ -255,11 +251,12 @@ def member_summary_out(member: Member) -> MemberSummaryOut:
 
 @router.get(
     "/members",
-    response={200: MemberPageOut, 401: ErrorOut, 403: ErrorOut, 422: dict},
+    response={200: MemberPageOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
     summary="Liste des membres",
 )
 def member_list(request: HttpRequest, filters: Query[MemberListQuery]) -> MemberPageOut:
-    """Staff: every member; advisor: their own entrepreneurs; entrepreneur: refused (403)."""
+    """Équipe de gestion : tous les membres ; chargé·e d'accompagnement : ses
+    entrepreneur·es ; entrepreneur·e : refusé (403)."""
     user = request.auth  # type: ignore[attr-defined]
     if not rules.can_list_members(user):
         raise AuthorizationError(
@@ -296,7 +293,7 @@ def member_list(request: HttpRequest, filters: Query[MemberListQuery]) -> Member
     summary="Ma fiche de membre",
 )
 def member_me(request: HttpRequest) -> MemberOut:
-    """The record of the entrepreneur who calls; 404 when the account has none."""
+    """La fiche de l'entrepreneur·e connecté·e ; 404 si aucune fiche n'est rattachée au compte."""
     user = request.auth  # type: ignore[attr-defined]
     member = selectors.member_of_user(user)
     if member is None:
@@ -314,7 +311,9 @@ def member_me(request: HttpRequest) -> MemberOut:
     summary="Fiche d'un membre",
 )
 def member_detail(request: HttpRequest, member_id: int) -> MemberOut:
-    """A member the caller may see; any other id answers 404, as if it did not exist."""
+    """Un membre que vous pouvez consulter (équipe de gestion : tous ; chargé·e : ses
+    entrepreneur·es ; entrepreneur·e : soi-même). Tout autre identifiant répond 404, comme un
+    identifiant inexistant."""
     user = request.auth  # type: ignore[attr-defined]
     try:
         member = selectors.member_detail(user=user, pk=member_id)
@@ -332,7 +331,8 @@ def member_detail(request: HttpRequest, member_id: int) -> MemberOut:
     tags=["Accompagnement"],
 )
 def advisor_list(request: HttpRequest) -> list[PersonOut]:
-    """Active advisors, for the `advisor` filter of the member list: same audience as it."""
+    """Les chargé·es d'accompagnement actifs (pour le filtre `advisor` de la liste des
+    membres) ; même public que cette liste."""
     if not rules.can_list_members(request.auth):  # type: ignore[attr-defined]
         raise AuthorizationError(
             message="La liste des chargé·es d'accompagnement est réservée à l'équipe de "

@@ -13,6 +13,7 @@ def unknown_endpoint(request: HttpRequest, rest: str) -> JsonResponse:
             "La liste des adresses est dans la documentation, /api/v1/docs."
         },
         status=404,
+        json_dumps_params={"ensure_ascii": False},
     )
 
 

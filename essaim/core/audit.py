@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,6 +15,11 @@ from essaim.core.models import AuditEntry, User
 SECRET_KEYS = {"password", "token", "secret", "digest", "key"}
 
 
+def is_secret_key(key: object) -> bool:
+    """`password`, but also `new_password`, `password2`, `api_token`, `secret_key`..."""
+    return any(part in SECRET_KEYS for part in re.split(r"[^a-z]+", str(key).lower()))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
@@ -22,7 +28,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, Mapping):
-        return {k: ("***" if k in SECRET_KEYS else _plain(v)) for k, v in value.items()}
+        return {k: ("***" if is_secret_key(k) else _plain(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value

@@ -46,7 +46,12 @@ class MemberFilterForm(forms.Form):
         ]
 
     def filters(self) -> selectors.MemberFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        # A value that is no longer a choice (a cohort or advisor from an old bookmark) drops
+        # that one filter; the valid ones, kept in cleaned_data, still apply.
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()  # fills cleaned_data with the fields that are valid
+            data = self.cleaned_data
         return selectors.MemberFilters(
             q=data.get("q") or "",
             stage=data.get("stage") or "",
@@ -68,6 +73,21 @@ class ContactForm(forms.ModelForm):
             ),
             "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
         }
+        # Django's own "Un objet Membre avec ce champ … existe déjà" says neither who nor why.
+        error_messages = {
+            "email": {
+                "unique": _(
+                    "Cette adresse e-mail est déjà celle d'une autre personne de la coopérative."
+                )
+            },
+            "external_id": {
+                "unique": _("Cet identifiant externe est déjà celui d'un autre membre.")
+            },
+        }
+
+    def clean_email(self) -> str:
+        # Addresses are stored in lower case: compare them so, a clash in capitals included.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()
@@ -140,6 +160,12 @@ class MeetingForm(forms.Form):
         queryset=Member.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Une personne pour un rendez-vous individuel, plusieurs pour un collectif."),
+        error_messages={
+            "invalid_choice": _(
+                "Vous ne suivez pas (ou plus) l'une des personnes choisies : choisissez parmi "
+                "les entrepreneur·es que vous accompagnez."
+            )
+        },
     )
     date = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Type"), choices=MeetingKind.choices)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from essaim.core.dates import add_months, add_years
+from essaim.core.dates import add_years, months_between, period_end
 
 INFORMATION, CAPE, CESA, ASSOCIATE = "information", "cape", "cesa", "associate"
 STAGE_KINDS = (INFORMATION, CAPE, CESA, ASSOCIATE)
@@ -64,15 +64,13 @@ def fr(day: dt.date | None) -> str:
 
 
 def cape_planned_end(stage: Stage) -> dt.date:
-    """The end of a CAPE period: its recorded end, or 12 months after its start."""
-    return stage.end or add_months(stage.start, CAPE_MAX_MONTHS) - dt.timedelta(days=1)
+    """The end of a CAPE period: its recorded end, or the last day of its 12 months."""
+    return stage.end or period_end(stage.start, CAPE_MAX_MONTHS)
 
 
 def cape_days(stages: Sequence[Stage]) -> int:
     """Days spent (or contracted) in CAPE, every period counted from start to end inclusive."""
-    return sum(
-        (cape_planned_end(s) - s.start).days + 1 for s in stages if s.kind == CAPE
-    )
+    return sum((cape_planned_end(s) - s.start).days + 1 for s in stages if s.kind == CAPE)
 
 
 def _only(stages: Sequence[Stage], kind: str) -> Stage | None:
@@ -84,7 +82,7 @@ def trial_max_end(stages: Sequence[Stage]) -> dt.date | None:
     cesa = _only(stages, CESA)
     if cesa is None:
         return None
-    last = add_months(cesa.start, TRIAL_MAX_MONTHS) - dt.timedelta(days=1 + cape_days(stages))
+    last = period_end(cesa.start, TRIAL_MAX_MONTHS) - dt.timedelta(days=cape_days(stages))
     return last if last >= cesa.start else None
 
 
@@ -114,10 +112,17 @@ def cohort_year(stages: Sequence[Stage]) -> int | None:
     return min(starts).year if starts else None
 
 
-def _months(start: dt.date, end: dt.date) -> str:
-    from essaim.core.dates import months_between
+def _fr_months(months: float) -> str:
+    return f"{months:.1f}".replace(".0", "").replace(".", ",")
 
-    return f"{months_between(start, end):.1f}".replace(".0", "").replace(".", ",")
+
+def _months(start: dt.date, end: dt.date) -> str:
+    """Length of [start, end] in words: "40 mois", "12 mois et 1 jour"."""
+    whole = int(months_between(start, end))
+    rest = (end - (period_end(start, whole) if whole else start - dt.timedelta(days=1))).days
+    if not rest:
+        return f"{whole} mois"
+    return f"{whole} mois et {rest} jour{'s' if rest > 1 else ''}"
 
 
 def validate_path(stages: Sequence[Stage], exit: Exit | None = None) -> list[PathError]:
@@ -143,12 +148,12 @@ def validate_path(stages: Sequence[Stage], exit: Exit | None = None) -> list[Pat
         if s.trial_end is not None and s.kind != CESA:
             err(f"{name}.trial_end", "seul un CESA a une période d'essai")
         if s.kind == CAPE and s.end is not None and s.end >= s.start:
-            limit = add_months(s.start, CAPE_MAX_MONTHS) - dt.timedelta(days=1)
+            limit = period_end(s.start, CAPE_MAX_MONTHS)
             if s.end > limit:
                 err(
                     f"{name}.end",
                     f"une période de CAPE dure au plus {CAPE_MAX_MONTHS} mois : celle du "
-                    f"{fr(s.start)} au {fr(s.end)} dure {_months(s.start, s.end)} mois "
+                    f"{fr(s.start)} au {fr(s.end)} dure {_months(s.start, s.end)} "
                     f"(fin au plus tard le {fr(limit)}) ; au-delà, enregistrez un renouvellement",
                 )
         if exit is not None:
@@ -167,23 +172,34 @@ def validate_path(stages: Sequence[Stage], exit: Exit | None = None) -> list[Pat
     for kind in (INFORMATION, CESA, ASSOCIATE):
         indexes = [i for i, s in enumerate(stages) if s.kind == kind]
         for i in indexes[1:]:
-            err(f"stages[{i}].kind", f"un parcours compte au plus une étape « {STAGE_LABELS[kind]} »")
+            err(
+                f"stages[{i}].kind",
+                f"un parcours compte au plus une étape « {STAGE_LABELS[kind]} »",
+            )
 
-    capes = sorted(((i, s) for i, s in enumerate(stages) if s.kind == CAPE), key=lambda p: p[1].start)
+    capes = sorted(
+        ((i, s) for i, s in enumerate(stages) if s.kind == CAPE), key=lambda p: p[1].start
+    )
     if len(capes) > CAPE_MAX_PERIODS:
         err(
             f"stages[{capes[CAPE_MAX_PERIODS][0]}].kind",
             f"le CAPE se renouvelle au plus deux fois : {len(capes)} périodes de CAPE "
             f"(au plus {CAPE_MAX_PERIODS})",
         )
-    total = cape_days([s for _, s in capes])
-    if capes and total > (add_months(capes[0][1].start, CAPE_MAX_TOTAL_MONTHS) - capes[0][1].start).days:
+    # Counted in months, period by period: a day count against the 36 months after the first
+    # start would reject three 12-month periods separated by a gap across a 29 February.
+    total = sum(
+        months_between(s.start, cape_planned_end(s))
+        for _, s in capes
+        if cape_planned_end(s) >= s.start
+    )
+    if total > CAPE_MAX_TOTAL_MONTHS + 1e-9:
         err(
             f"stages[{capes[-1][0]}].end",
             f"le CAPE dure au plus {CAPE_MAX_TOTAL_MONTHS} mois en tout, renouvellements compris "
-            f"({total} jours enregistrés)",
+            f"({_fr_months(total)} mois enregistrés)",
         )
-    for (i, a), (j, b) in zip(capes, capes[1:], strict=False):
+    for (_, a), (j, b) in zip(capes, capes[1:], strict=False):
         if b.start <= cape_planned_end(a):
             err(
                 f"stages[{j}].start",
@@ -220,7 +236,9 @@ def validate_path(stages: Sequence[Stage], exit: Exit | None = None) -> list[Pat
         if cesa.trial_end is not None:
             last = trial_max_end(stages)
             if cesa.trial_end < cesa.start:
-                err(f"stages[{cesa_i}].trial_end", "la période d'essai finit avant le début du CESA")
+                err(
+                    f"stages[{cesa_i}].trial_end", "la période d'essai finit avant le début du CESA"
+                )
             elif last is None:
                 err(
                     f"stages[{cesa_i}].trial_end",
@@ -243,10 +261,15 @@ def validate_path(stages: Sequence[Stage], exit: Exit | None = None) -> list[Pat
                 "on devient associé·e pendant un CESA, et ce parcours n'a pas de CESA",
             )
         elif assoc.start < cesa.start or (cesa.end is not None and assoc.start > cesa.end):
+            span = (
+                f"du {fr(cesa.start)} au {fr(cesa.end)}"
+                if cesa.end
+                else f"en cours depuis le {fr(cesa.start)}"
+            )
             err(
                 f"stages[{assoc_i}].start",
                 f"on devient associé·e pendant le CESA : le {fr(assoc.start)} n'est pas dans le "
-                f"CESA (du {fr(cesa.start)} au {fr(cesa.end) if cesa.end else 'en cours'})",
+                f"CESA ({span})",
             )
 
     if exit is not None:

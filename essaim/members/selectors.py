@@ -94,7 +94,10 @@ def member_detail(*, user: Any, pk: int) -> Member:
                 queryset=AdvisorAssignment.objects.select_related("advisor").order_by("start"),
             ),
             Prefetch(
-                "meetings", queryset=AccompanimentMeeting.objects.select_related("advisor")
+                "meetings",
+                queryset=AccompanimentMeeting.objects.select_related("advisor").order_by(
+                    "-date", "-id"
+                ),
             ),
         )
         .get(pk=pk)
@@ -137,7 +140,11 @@ def member_timeline(member: Member, today: dt.date | None = None) -> list[Timeli
             events.append(TimelineEvent(stage.start, "information", "Réunion d'information"))
         elif stage.kind == path.CAPE:
             cape_number += 1
-            title = "Début du CAPE" if cape_number == 1 else f"Renouvellement n° {cape_number - 1} du CAPE"
+            title = (
+                "Début du CAPE"
+                if cape_number == 1
+                else f"Renouvellement n° {cape_number - 1} du CAPE"
+            )
             end = path.cape_planned_end(stage.as_path())
             detail = f"jusqu'au {path.fr(end)}" + ("" if stage.end else " (fin prévue)")
             events.append(TimelineEvent(stage.start, "cape", title, detail))
@@ -192,9 +199,12 @@ def deadlines_for(*, user: Any, today: dt.date | None = None) -> list[Deadline]:
     CAPE ending within 60 days, CESA trial periods ending within 30 days, and the associate
     deadline within 90 days or overdue."""
     today = today or timezone.localdate()
+    # Not filtered on the stored stage (other than associates): it is computed on the day of
+    # the last write, so a CAPE entered before it starts still reads 'none' when it ends.
     members = list(
         members_visible_to(user)
-        .filter(exit_date__isnull=True, stage__in=[path.CAPE, path.CESA, path.INFORMATION])
+        .filter(exit_date__isnull=True)
+        .exclude(stage=path.ASSOCIATE)
         .select_related("advisor")
     )
     by_member: dict[int, list[PathStage]] = defaultdict(list)
@@ -222,7 +232,11 @@ def deadlines_for(*, user: Any, today: dt.date | None = None) -> list[Deadline]:
                 )
                 add(member, "cape_end", label, end)
         cesa = next((s for s in plain if s.kind == path.CESA), None)
-        if cesa is not None and cesa.trial_end and 0 <= (cesa.trial_end - today).days <= TRIAL_WINDOW_DAYS:
+        if (
+            cesa is not None
+            and cesa.trial_end
+            and 0 <= (cesa.trial_end - today).days <= TRIAL_WINDOW_DAYS
+        ):
             add(member, "trial_end", "Fin de la période d'essai du CESA", cesa.trial_end)
         if cesa is not None and path.ASSOCIATE not in kinds:
             deadline = path.associate_deadline(plain)

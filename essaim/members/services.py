@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from essaim.core import roles
 from essaim.core.audit import diff, log_action
 from essaim.core.models import Role, User
 from essaim.members import path
@@ -17,6 +18,7 @@ from essaim.members.models import (
     AccompanimentMeeting,
     Activity,
     AdvisorAssignment,
+    MeetingKind,
     Member,
     PathStage,
     Sector,
@@ -47,9 +49,7 @@ def member_path_state(
 
 def member_refresh_path(*, member: Member, today: dt.date | None = None) -> Member:
     """Recompute the stored current stage and cohort from the stages and the exit."""
-    state = member_path_state(
-        [s.as_path() for s in member.stages.all()], member.path_exit(), today
-    )
+    state = member_path_state([s.as_path() for s in member.stages.all()], member.path_exit(), today)
     if any(getattr(member, k) != v for k, v in state.items()):
         Member.objects.filter(pk=member.pk).update(**state)
         for key, value in state.items():
@@ -70,6 +70,19 @@ def _check_email_free(email: str, *, member: Member | None = None) -> None:
         )
 
 
+def _check_external_id_free(external_id: str | None, *, member: Member | None = None) -> None:
+    if not external_id:
+        return
+    clash = Member.objects.filter(external_id=external_id)
+    if member is not None:
+        clash = clash.exclude(pk=member.pk)
+    other = clash.first()
+    if other is not None:
+        raise ValidationError(
+            {"external_id": f"l'identifiant externe {external_id} est déjà celui de {other}"}
+        )
+
+
 @transaction.atomic
 def member_create(
     *,
@@ -86,6 +99,7 @@ def member_create(
 ) -> Member:
     email = email.strip().lower()
     _check_email_free(email)
+    _check_external_id_free(external_id)
     user = None
     if with_account:
         user = User.objects.create_user(
@@ -109,6 +123,7 @@ def member_create(
     )
     if advisor is not None:
         advisor_assign(actor=actor, member=member, advisor=advisor)
+        member.refresh_from_db(fields=["advisor", "updated_at"])
     return member
 
 
@@ -123,6 +138,10 @@ def member_update(*, actor: User | None, member: Member, **fields: Any) -> Membe
         fields["email"] = fields["email"].strip().lower()
         if fields["email"] != member.email:
             _check_email_free(fields["email"], member=member)
+    if "external_id" in fields:
+        # Blank means none: the column is unique, and two blanks would clash.
+        fields["external_id"] = (fields["external_id"] or "").strip() or None
+        _check_external_id_free(fields["external_id"], member=member)
     before = _snapshot(member, fields)
     for key, value in fields.items():
         setattr(member, key, value)
@@ -171,7 +190,8 @@ def advisor_assign(
     *, actor: User | None, member: Member, advisor: User | None, start: dt.date | None = None
 ) -> AdvisorAssignment | None:
     """Hand the member to another advisor (or to none); the previous assignment is closed."""
-    if advisor is not None and advisor.role != Role.ADVISOR:
+    if advisor is not None and not roles.is_advisor(advisor):
+        # roles.is_advisor also refuses a deactivated advisor.
         raise ValidationError({"advisor": f"{advisor} n'est pas chargé·e d'accompagnement"})
     start = start or timezone.localdate()
     member = Member.objects.select_for_update().get(pk=member.pk)
@@ -181,8 +201,10 @@ def advisor_assign(
     if current is not None:
         if start < current.start:
             raise ValidationError(
-                {"start": f"le suivi actuel a commencé le {path.fr(current.start)} : "
-                 "le nouveau ne peut commencer avant"}
+                {
+                    "start": f"le suivi actuel a commencé le {path.fr(current.start)} : "
+                    "le nouveau ne peut commencer avant"
+                }
             )
         current.end = start
         current.save(update_fields=["end"])
@@ -197,7 +219,9 @@ def advisor_assign(
         action="member.advisor_assigned",
         target=assignment or member,
         subject=member,
-        changes={"advisor": [str(previous) if previous else None, str(advisor) if advisor else None]},
+        changes={
+            "advisor": [str(previous) if previous else None, str(advisor) if advisor else None]
+        },
         data={"start": start},
     )
     return assignment
@@ -262,16 +286,28 @@ def stage_update(
     return stage
 
 
+def _ends_after(stage: PathStage, date: dt.date) -> bool:
+    """Whether a contract still runs after `date`: a CAPE recorded without an end ran its
+    12 months, and one whose 12 months are over before the exit is not cut at the exit."""
+    end = path.cape_planned_end(stage.as_path()) if stage.kind == path.CAPE else stage.end
+    return end is None or end > date
+
+
 @transaction.atomic
 def member_exit(*, actor: User | None, member: Member, date: dt.date, reason: str) -> Member:
-    """Record the exit; contracts still open end on the exit date."""
+    """Record the exit; contracts running on the exit date (open, or with a planned end after
+    it) end on the exit date."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.exit_date is not None:
         raise ValidationError(
             {"date": f"la sortie est déjà enregistrée au {path.fr(member.exit_date)}"}
         )
     rows = list(member.stages.all())
-    closing = [s for s in rows if s.end is None and s.kind in (path.CAPE, path.CESA)]
+    closing = [
+        s
+        for s in rows
+        if s.kind in (path.CAPE, path.CESA) and s.start <= date and _ends_after(s, date)
+    ]
     stages = [
         path.Stage(s.kind, s.start, date, s.trial_end) if s in closing else s.as_path()
         for s in rows
@@ -280,16 +316,16 @@ def member_exit(*, actor: User | None, member: Member, date: dt.date, reason: st
     if errors:
         raise path_errors_as_validation(errors)
     for stage in closing:
-        if stage.start <= date:
-            stage.end = date
-            stage.save(update_fields=["end"])
-            log_action(
-                actor=actor,
-                action="stage.updated",
-                target=stage,
-                subject=member,
-                changes={"end": [None, date]},
-            )
+        previous_end = stage.end
+        stage.end = date
+        stage.save(update_fields=["end"])
+        log_action(
+            actor=actor,
+            action="stage.updated",
+            target=stage,
+            subject=member,
+            changes={"end": [previous_end, date]},
+        )
     member.exit_date, member.exit_reason = date, reason
     member.save(update_fields=["exit_date", "exit_reason", "updated_at"])
     log_action(
@@ -298,8 +334,18 @@ def member_exit(*, actor: User | None, member: Member, date: dt.date, reason: st
         target=member,
         changes={"exit_date": [None, date], "exit_reason": [None, reason]},
     )
-    if member.assignments.filter(end__isnull=True).exists():
-        member.assignments.filter(end__isnull=True).update(end=date)
+    # The follow-up ends with the exit; the advisor stays on the record so that they keep
+    # seeing their former entrepreneur's history.
+    for assignment in member.assignments.filter(end__isnull=True):
+        assignment.end = date
+        assignment.save(update_fields=["end"])
+        log_action(
+            actor=actor,
+            action="assignment.closed",
+            target=assignment,
+            subject=member,
+            changes={"end": [None, date]},
+        )
     return member_refresh_path(member=member)
 
 
@@ -314,14 +360,22 @@ def meeting_record(
     notes: str = "",
 ) -> AccompanimentMeeting:
     """An advisor records an accompaniment meeting with their own entrepreneurs."""
+    if not roles.is_advisor(actor):
+        # As rules.can_record_meeting says: the meeting's advisor is the one who records it.
+        raise ValidationError(
+            {"advisor": "seul·e un·e chargé·e d'accompagnement enregistre ses rendez-vous"}
+        )
+    if kind not in MeetingKind.values:
+        raise ValidationError(
+            {"kind": f"type de rendez-vous inconnu « {kind} » (attendu : individual, collective)"}
+        )
     if not members:
         raise ValidationError({"members": "choisissez au moins un·e entrepreneur·e"})
-    if actor.role == Role.ADVISOR:
-        foreign = [m for m in members if m.advisor_id != actor.pk]
-        if foreign:
-            raise ValidationError(
-                {"members": "vous ne suivez pas " + ", ".join(str(m) for m in foreign)}
-            )
+    foreign = [m for m in members if m.advisor_id != actor.pk]
+    if foreign:
+        raise ValidationError(
+            {"members": "vous ne suivez pas " + ", ".join(str(m) for m in foreign)}
+        )
     if kind == "individual" and len(members) > 1:
         raise ValidationError({"kind": "un rendez-vous individuel concerne une seule personne"})
     meeting = AccompanimentMeeting.objects.create(
@@ -363,3 +417,30 @@ def member_give_access(*, actor: User | None, member: Member, password: str | No
 def export_record(*, actor: User, fmt: str) -> None:
     """Exports carry personal data: who took one, and when, goes in the audit log."""
     log_action(actor=actor, action="members.exported", target=actor, data={"format": fmt})
+
+
+def members_refresh_stages(*, today: dt.date | None = None, batch_size: int = 2000) -> int:
+    """Recompute every member's current stage and cohort (daily: stages start in the future).
+
+    Returns how many members changed. Reads the stages in one query per batch of members.
+    """
+    today = today or timezone.localdate()
+    changed = 0
+    ids = list(Member.objects.order_by("pk").values_list("pk", flat=True))
+    for offset in range(0, len(ids), batch_size):
+        chunk = ids[offset : offset + batch_size]
+        stages: dict[int, list[path.Stage]] = {pk: [] for pk in chunk}
+        for row in PathStage.objects.filter(member_id__in=chunk).order_by("start", "id"):
+            stages[row.member_id].append(row.as_path())
+        updates = []
+        for member in Member.objects.filter(pk__in=chunk).only(
+            "pk", "stage", "cohort_year", "exit_date", "exit_reason"
+        ):
+            state = member_path_state(stages[member.pk], member.path_exit(), today)
+            if member.stage != state["stage"] or member.cohort_year != state["cohort_year"]:
+                member.stage, member.cohort_year = state["stage"], state["cohort_year"]
+                updates.append(member)
+        with transaction.atomic():
+            Member.objects.bulk_update(updates, ["stage", "cohort_year"])
+        changed += len(updates)
+    return changed

@@ -12,14 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from essaim.members import rules, selectors, services
+from essaim.members.exporting import members_export, members_export_csv
 from essaim.members.forms import (
     AdvisorChangeForm,
     ContactForm,
@@ -31,9 +34,12 @@ from essaim.members.forms import (
     StageEditForm,
     StageForm,
 )
+from essaim.members.history import history_rows
+from essaim.members.importing import members_import
 from essaim.members.models import Member, PathStage
 
 View = Callable[..., HttpResponseBase]
+IDENTITY = MemberForm.Meta.fields
 
 
 def allowed(predicate: Callable[[Any], bool]) -> Callable[[View], View]:
@@ -70,14 +76,19 @@ def _service_errors(form: Form, exc: ValidationError) -> None:
 
 
 @allowed(rules.can_list_members)
+@vary_on_headers("HX-Request")  # the same address answers a page or its results: cache both
 def member_list(request: HttpRequest) -> HttpResponse:
-    form = MemberFilterForm(request.GET or None, show_advisor=rules.can_manage_members(request.user))
+    form = MemberFilterForm(
+        request.GET or None, show_advisor=rules.can_manage_members(request.user)
+    )
     members = selectors.member_list(user=request.user, filters=form.filters())
     page = Paginator(members, settings.ESSAIM_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "nav": "members"}
-    template = "members/_list_results.html" if request.htmx else "members/list.html"
+    # htmx asks for the whole page when it restores a history entry it no longer holds.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "members/_list_results.html" if partial else "members/list.html"
     return render(request, template, context)
 
 
@@ -90,8 +101,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "member": member,
         "timeline": selectors.member_timeline(member),
-        "history": selectors.member_history(member)[:100],
-        "meetings": selectors.meetings_of(member=member),
+        "history": history_rows(selectors.member_history(member)[:100]),
+        "meetings": member.meetings.all(),  # prefetched by member_detail
         "can_manage": rules.can_manage_members(request.user),
         "can_record_meeting": rules.can_record_meeting(request.user, member),
         "nav": "members",
@@ -112,20 +123,20 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, instance=member, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # An empty external id is no id (NULL), so that many members may have none.
+        identity = {f: (data[f] or None) if f == "external_id" else data[f] for f in IDENTITY}
         try:
-            services.member_update(
-                actor=request.user,
-                member=member,
-                **{f: data[f] or (None if f == "external_id" else "") for f in MemberForm.Meta.fields},
-            )
-            if data["activity_name"]:
-                services.activity_set(
-                    actor=request.user,
-                    member=member,
-                    name=data["activity_name"],
-                    description=data["activity_description"],
-                    sector=data["activity_sector"],
-                )
+            # One user action, one transaction: the record and its activity change together.
+            with transaction.atomic():
+                services.member_update(actor=request.user, member=member, **identity)
+                if data["activity_name"]:
+                    services.activity_set(
+                        actor=request.user,
+                        member=member,
+                        name=data["activity_name"],
+                        description=data["activity_description"],
+                        sector=data["activity_sector"],
+                    )
         except ValidationError as exc:
             _service_errors(form, exc)
         else:
@@ -291,28 +302,26 @@ def my_contact_edit(request: HttpRequest) -> HttpResponse:
 @allowed(rules.can_manage_members)
 @require_http_methods(["GET", "POST"])
 def member_import(request: HttpRequest) -> HttpResponse:
-    from essaim.members.importing import members_import
-
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: a POST without a file must say the file is missing.
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         fmt = "csv" if upload.name.lower().endswith(".csv") else "jsonl"
-        try:
-            text = io.TextIOWrapper(upload.file, encoding="utf-8-sig")
-            report = members_import(
-                actor=request.user, stream=text, fmt=fmt, source_name=upload.name
+        upload.seek(0)
+        # The upload's lines as bytes: the import decodes them and names the line of a byte
+        # that is not UTF-8 (a text wrapper would fail on a whole block, line unknown).
+        report = members_import(
+            actor=request.user, stream=upload, fmt=fmt, source_name=upload.name
+        )
+        if report.ok:
+            messages.success(
+                request,
+                _("Import terminé : %(created)s membre(s) créé(s), %(updated)s mis à jour.")
+                % {"created": report.created, "updated": report.updated},
             )
-        except UnicodeDecodeError:
-            form.add_error("file", _("Le fichier n'est pas encodé en UTF-8."))
-        else:
-            if report.ok:
-                messages.success(
-                    request,
-                    _("Import terminé : %(created)s membre(s) créé(s), %(updated)s mis à jour.")
-                    % {"created": report.created, "updated": report.updated},
-                )
-                return redirect("members:import")
+            return redirect("members:import")
     return render(request, "members/import.html", {
         "form": form, "report": report, "nav": "import",
     })
@@ -320,12 +329,14 @@ def member_import(request: HttpRequest) -> HttpResponse:
 
 @allowed(rules.can_manage_members)
 def member_export(request: HttpRequest) -> HttpResponse:
-    from essaim.members.exporting import members_export, members_export_csv
-
-    fmt = request.GET.get("format", "jsonl")
+    # Anything but CSV is JSON Lines, and the audit entry records the format actually sent.
+    fmt = "csv" if request.GET.get("format") == "csv" else "jsonl"
     buffer = io.StringIO()
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
+        # A byte order mark, so that a spreadsheet opens the accents as UTF-8 (the import
+        # skips it).
+        buffer.write("\ufeff")
         members_export_csv(stream=buffer)
         content_type, name = "text/csv; charset=utf-8", f"membres-{stamp}.csv"
     else:

@@ -1,0 +1,160 @@
+"""`essaim demo`: build the demo cooperative, print its logins, then serve it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from essaim.demo.generator import (
+    DEFAULT_ACTIVE,
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    DemoRefused,
+    build_demo,
+    demo_logins,
+    demo_summary,
+)
+from essaim.demo.population import EARLIEST_TODAY, FOUNDED
+from essaim.members.path import fr
+
+MIN_ACTIVE = 10
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+class Command(BaseCommand):
+    help = (
+        "Construit la coopérative de démonstration (membres, parcours, chargé·es "
+        "d'accompagnement, rendez-vous), affiche les connexions de démonstration, puis lance "
+        "le serveur de développement."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=DEFAULT_ACTIVE,
+            help=f"nombre de membres actifs à la date de référence (défaut : {DEFAULT_ACTIVE})",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"graine : mêmes graine, taille et date donnent la même démo (défaut : "
+            f"{DEFAULT_SEED})",
+        )
+        parser.add_argument(
+            "--today",
+            default=None,
+            help="date de référence AAAA-MM-JJ (défaut : aujourd'hui)",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="efface d'abord membres, étapes, accompagnements, rendez-vous, journal et "
+            "comptes non administrateurs",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="construit sans lancer le serveur"
+        )
+        parser.add_argument(
+            "--addrport",
+            default="127.0.0.1:8000",
+            help="adresse et port du serveur (défaut : 127.0.0.1:8000)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        active: int = options["members"]
+        if active < MIN_ACTIVE:
+            raise CommandError(
+                f"--members : il faut au moins {MIN_ACTIVE} membres actifs ({active} demandé(s))"
+            )
+        today = self._today(options["today"])
+        self._migrate_if_needed()
+        try:
+            result = build_demo(
+                seed=options["seed"],
+                active=active,
+                today=today,
+                reset=options["reset"],
+                same_day_only=options["today"] is not None,
+            )
+        except DemoRefused as refused:
+            raise CommandError(str(refused)) from refused
+        build = result.build
+        if result.built:
+            self.stdout.write(
+                f"Coopérative de démonstration construite en {_decimal(result.seconds)} s "
+                f"(graine {build.seed}, date de référence {fr(build.today)}) :"
+            )
+        else:
+            self.stdout.write(
+                f"La démo est déjà en place (graine {build.seed}, {build.active_members} "
+                f"membres actifs, date de référence {fr(build.today)}) : rien à reconstruire "
+                "(--reset pour la refaire)."
+            )
+        self._summary(build.today)
+        self._logins(build.today)
+        if not options["no_serve"]:
+            self.stdout.write(
+                f"Serveur de démonstration : http://{options['addrport']}/ (Ctrl+C pour arrêter)"
+            )
+            # DEBUG is off by default: --insecure lets runserver serve the static files anyway.
+            call_command(
+                "runserver", options["addrport"], use_reloader=False, insecure_serving=True
+            )
+
+    def _today(self, value: str | None) -> dt.date:
+        if value is None:
+            return timezone.localdate()
+        try:
+            today = dt.date.fromisoformat(value)
+        except ValueError:
+            raise CommandError(
+                f"--today : date invalide « {value} » (attendu AAAA-MM-JJ, par exemple "
+                "2026-11-26)"
+            ) from None
+        if today < EARLIEST_TODAY:
+            raise CommandError(
+                f"--today : la coopérative de démonstration est fondée en {FOUNDED.year} ; "
+                f"choisissez une date à partir du {fr(EARLIEST_TODAY)}, pas le {fr(today)}"
+            )
+        return today
+
+    def _migrate_if_needed(self) -> None:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            self.stdout.write("La base n'est pas à jour : application des migrations…")
+            call_command("migrate", interactive=False, verbosity=0)
+
+    def _summary(self, today: dt.date) -> None:
+        counts = demo_summary()
+        self.stdout.write(
+            f"  {counts['active']} membres actifs (dont {counts['associates']} associé·es), "
+            f"{counts['exited']} sorti·es depuis {FOUNDED.year}, {counts['prospects']} venu·es "
+            "en réunion d'information"
+        )
+        self.stdout.write(
+            f"  {counts['advisors']} chargé·es d'accompagnement, {counts['meetings']} "
+            "rendez-vous d'accompagnement"
+        )
+
+    def _logins(self, today: dt.date) -> None:
+        lines = demo_logins(today)
+        self.stdout.write("")
+        self.stdout.write(f"Connexions de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        role_width = max(len(line.role) for line in lines)
+        email_width = max(len(line.email) for line in lines)
+        for line in lines:
+            self.stdout.write(
+                f"  {line.role:<{role_width}}  {line.email:<{email_width}}  {line.who}"
+            )
+        self.stdout.write("")
