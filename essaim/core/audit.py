@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -17,7 +18,13 @@ SECRET_KEYS = {"password", "token", "secret", "digest", "key"}
 
 def is_secret_key(key: object) -> bool:
     """`password`, but also `new_password`, `password2`, `api_token`, `secret_key`..."""
-    return any(part in SECRET_KEYS for part in re.split(r"[^a-z]+", str(key).lower()))
+    return _is_secret_name(str(key))
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_secret_name(key: str) -> bool:
+    # Cached: bulk imports ask about the same few field names tens of thousands of times.
+    return any(part in SECRET_KEYS for part in re.split(r"[^a-z]+", key.lower()))
 
 
 def _plain(value: Any) -> Any:

@@ -347,10 +347,7 @@ TRADES: tuple[Trade, ...] = (
         "jardinage",
         "Paysagiste",
         ("L'Herbe folle", "{first} {last} Paysage"),
-        (
-            "Conception et création de jardins, terrasses végétalisées et potagers en "
-            "permaculture.",
-        ),
+        ("Conception et création de jardins, terrasses végétalisées et potagers en permaculture.",),
         2,
     ),
     Trade(
@@ -458,20 +455,14 @@ TRADES: tuple[Trade, ...] = (
         "photo-video",
         "Photographie",
         ("{first} {last} Photographie", "Studio Lumière {city}"),
-        (
-            "Reportages photo d'entreprise et d'événements, portraits professionnels, "
-            "mariages.",
-        ),
+        ("Reportages photo d'entreprise et d'événements, portraits professionnels, mariages.",),
         3,
     ),
     Trade(
         "photo-video",
         "Vidéo",
         ("{last} Films", "Plan Séquence"),
-        (
-            "Films institutionnels, vidéos pour les réseaux sociaux, captations de "
-            "spectacles.",
-        ),
+        ("Films institutionnels, vidéos pour les réseaux sociaux, captations de spectacles.",),
         2,
     ),
     Trade(

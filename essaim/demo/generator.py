@@ -6,10 +6,10 @@ own step to `STEPS` (and, if its rows must go on `--reset`, a function to `RESET
 draws from its own random stream (`ctx.stream(name)`), so adding a step never changes the data
 of the others.
 
-Speed: everything is written with `bulk_create` in one transaction, so the derived columns that
-`Member.save()` and the services would maintain (stage, cohort, search name) are set here, and
-the audit entries are written in bulk too. The rows the generator writes are exactly the rows
-the members services would write (`essaim.members.services`), without their per-row queries.
+Speed: everything is written with `bulk_create` in one transaction, bypassing `Member.save()`
+and the members services (a few queries per row each), so the columns they maintain (stage,
+cohort, search name) are set here with the same functions they use, and the audit is written
+in bulk: one `member.created` entry per member and one `demo.built` entry for the build.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ class DemoContext:
     active: int
     today: dt.date
     password_hash: str = ""
+    unusable_password: str = ""
     population: Population | None = None
     sectors: dict[str, Sector] = field(default_factory=dict)
     admin: User | None = None
@@ -156,7 +157,7 @@ def build_advisors(ctx: DemoContext) -> None:
     for _ in ctx.population.advisors:
         first_name, last_name = maker.name()
         email = maker.email(first_name, last_name, DEMO_DOMAIN)
-        advisors.append(_user(email, first_name, last_name, Role.ADVISOR, make_password(None)))
+        advisors.append(_user(email, first_name, last_name, Role.ADVISOR, ctx.unusable_password))
     ctx.advisors = User.objects.bulk_create(advisors, batch_size=BATCH)
 
 
@@ -182,7 +183,7 @@ def build_members(ctx: DemoContext) -> None:
                 first_name=who.first_name,
                 last_name=who.last_name,
                 role=Role.ENTREPRENEUR,
-                password=make_password(None),
+                password=ctx.unusable_password,
                 is_active=plan.exit_at(ctx.today) is None,
             )
             for plan, who in zip(ctx.plans, identities, strict=True)
@@ -374,9 +375,7 @@ def record_build(ctx: DemoContext) -> None:
                 action="member.created",
                 target=member,
                 changes={
-                    f: [None, v]
-                    for f in services.IDENTITY_FIELDS
-                    if (v := getattr(member, f))
+                    f: [None, v] for f in services.IDENTITY_FIELDS if (v := getattr(member, f))
                 },
                 data={"source": "demo"},
             )
@@ -495,8 +494,10 @@ def build_demo(
             if existing is not None:
                 return DemoResult(existing, built=False)
         ctx = DemoContext(seed=seed, active=active, today=today)
-        # Hashing is slow on purpose: one hash serves every demo login.
+        # Hashing is slow on purpose: one hash serves every demo login, and one unusable
+        # password (any value starting with "!") every other account.
         ctx.password_hash = make_password(DEMO_PASSWORD)
+        ctx.unusable_password = make_password(None)
         for step in steps if steps is not None else STEPS:
             step(ctx)
         assert ctx.build is not None
@@ -539,7 +540,9 @@ def demo_logins(today: dt.date) -> list[LoginLine]:
         elif user.role == Role.ENTREPRENEUR:
             member = Member.objects.select_related("activity", "advisor").filter(user=user).first()
             if member is not None:
-                who += f", {member.get_stage_display()}, « {member.activity.name} »"
+                who += f", {member.get_stage_display()}"
+                if (activity := getattr(member, "activity", None)) is not None:
+                    who += f", « {activity.name} »"
                 if member.advisor is not None:
                     who += f", suivi·e par {member.advisor.get_full_name()}"
         lines.append(LoginLine(role, email, who))

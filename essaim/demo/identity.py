@@ -12,6 +12,10 @@ from essaim.demo.catalog import EMAIL_DOMAINS, PHONE_PREFIX, PLACES, TRADES, Tra
 from essaim.members.text import fold
 
 _NOT_IN_EMAIL = re.compile(r"[^a-z0-9]+")
+# French elision and contraction once names are put in: « de Éléonore » → « d'Éléonore »,
+# « à Le Pré-Saint-Gervais » → « au Pré-Saint-Gervais », « de Les Lilas » → « des Lilas ».
+_ELISION = re.compile(r"\bde ([AEIOUYHÀÂÉÈÊËÎÏÔÛÙ])")
+_CONTRACTIONS = (("à Le ", "au "), ("à Les ", "aux "), ("de Le ", "du "), ("de Les ", "des "))
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,13 @@ class Identity:
     trade: Trade
     enseigne: str
     description: str
+
+
+def french(text: str) -> str:
+    text = _ELISION.sub(r"d'\1", text)
+    for before, after in _CONTRACTIONS:
+        text = text.replace(before, after)
+    return text
 
 
 def email_part(text: str) -> str:
@@ -79,6 +90,6 @@ class IdentityMaker:
             postal_code=postal_code,
             city=city,
             trade=trade,
-            enseigne=self.rng.choice(trade.names).format(**fields)[:200],
-            description=self.rng.choice(trade.descriptions).format(**fields),
+            enseigne=french(self.rng.choice(trade.names).format(**fields))[:200],
+            description=french(self.rng.choice(trade.descriptions).format(**fields)),
         )

@@ -21,7 +21,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from essaim.core.dates import add_months
+from essaim.core.dates import add_months, period_end
 from essaim.members import path
 
 DAY = dt.timedelta(days=1)
@@ -44,7 +44,7 @@ GROWTH: tuple[tuple[dt.date, float], ...] = (
 MEMBERS_PER_ADVISOR = 75
 # Share of entrants who stay for good (they become associates and have not left by today):
 # with the fates below it gives ~70 exits a year per 320 members and a 24-month average path.
-STAYER_SHARE = 0.12
+STAYER_SHARE = 0.15
 LEAVER_FATES: tuple[tuple[str, int], ...] = (("cape", 30), ("cesa", 35), ("associate", 35))
 EXIT_REASONS: tuple[tuple[str, int], ...] = (
     ("own_company", 25),
@@ -56,8 +56,10 @@ EXIT_REASONS: tuple[tuple[str, int], ...] = (
 PROSPECT_SHARE = 0.02
 # Each month, this share of active members asks for (or is given) another advisor.
 ADVISOR_CHANGE_RATE = 0.002
-# Associates who sign up a few months after their deadline (the deadline page shows them).
-LATE_ASSOCIATE_SHARE = 0.05
+# Associates who sign up some months after their deadline, and CESA members who leave some
+# months after theirs without having become associates: the deadline page shows them overdue.
+LATE_ASSOCIATE_SHARE = 0.15
+LATE_LEAVER_SHARE = 0.25
 
 
 @dataclass
@@ -192,7 +194,7 @@ def _cape_periods(rng: random.Random, start: dt.date, count: int) -> list[tuple[
             months_ = rng.choices([12, 6, 0], [40, 25, 35])[0] or rng.randint(3, 11)
         else:
             months_ = rng.choices([6, 12, 0], [40, 40, 20])[0] or rng.randint(3, 11)
-        end = add_months(start, months_) - DAY
+        end = period_end(start, months_)
         periods.append((start, end))
         start = end + DAY
     return periods
@@ -209,8 +211,8 @@ def plan_person(rng: random.Random, *, key: int, entry: dt.date) -> PersonPlan:
         person.capes = _cape_periods(rng, entry, rng.choices([1, 2, 3], [60, 30, 10])[0])
         start, end = person.capes[-1]
         # Half leave when a period ends without renewing it, half in the middle of one.
-        person.exit_date = end if rng.random() < 0.5 else _day_between(
-            rng, add_months(start, 1), end
+        person.exit_date = (
+            end if rng.random() < 0.5 else _day_between(rng, add_months(start, 1), end)
         )
         return person
     person.capes = _cape_periods(rng, entry, rng.choices([1, 2, 3], [70, 25, 5])[0])
@@ -223,12 +225,15 @@ def plan_person(rng: random.Random, *, key: int, entry: dt.date) -> PersonPlan:
     assert deadline is not None
     if fate == "cesa":
         leave = _day_between(rng, add_months(person.cesa, 2), add_months(person.cesa, 24))
-        person.exit_date = max(min(leave, deadline - DAY), person.cesa + DAY)
+        if leave >= deadline:
+            late = rng.random() < LATE_LEAVER_SHARE
+            leave = deadline + dt.timedelta(days=rng.randint(1, 150)) if late else deadline - DAY
+        person.exit_date = max(leave, person.cesa + DAY)
         return person
     # Associates sign between 6 months into the CESA and their deadline (a few, later).
     earliest = max(min(add_months(person.cesa, 6), deadline), person.cesa)
     if rng.random() < LATE_ASSOCIATE_SHARE:
-        person.associate = max(deadline, earliest) + dt.timedelta(days=rng.randint(15, 150))
+        person.associate = max(deadline, earliest) + dt.timedelta(days=rng.randint(15, 240))
     else:
         person.associate = _day_between(rng, earliest, max(deadline, earliest))
     if fate == "associate":
@@ -292,9 +297,7 @@ class _Simulation:
         quota = len(self.current) // len(self.advisors) // 2
         for _ in range(quota):
             donor = max(range(new), key=lambda a: (self.load[a], -a))
-            candidates = [
-                p for p in self.current if p.advisor == donor and not p.changed_advisor
-            ]
+            candidates = [p for p in self.current if p.advisor == donor and not p.changed_advisor]
             if not candidates:
                 break
             self._move(self.rng.choice(candidates), new, _day_between(self.rng, first, last))

@@ -1,7 +1,8 @@
-"""A member's audit entries as the member page shows them: in French, with field labels.
+"""A member's audit entries as the member page shows them: labelled, in the reader's language.
 
 The audit log stores stable codes (`member.updated`, `phone`, `cape`) so that it can be read by
-programs; people read "Fiche modifiée", "téléphone", "CAPE".
+programs; people read "Fiche modifiée", "téléphone", "CAPE" (or "Record updated", "phone"...):
+the labels are lazy translations, resolved when the page renders.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from essaim.core.models import AuditEntry
@@ -78,7 +80,13 @@ class HistoryRow:
 def _value(field: str, value: Any) -> Any:
     """A recorded value as people read it: labels for codes, dates as 31/01/2025."""
     if isinstance(value, dict):
-        shown = (f"{_FIELD_LABELS.get(k, k)} : {_value(k, v)}" for k, v in value.items() if v)
+        # "%(field)s : %(value)s": French puts a space before the colon, English does not.
+        pair = gettext("%(field)s : %(value)s")
+        shown = (
+            pair % {"field": _FIELD_LABELS.get(k, k), "value": _value(k, v)}
+            for k, v in value.items()
+            if v
+        )
         return ", ".join(shown)
     if isinstance(value, list):
         return " ; ".join(str(_value(field, v)) for v in value)

@@ -200,24 +200,47 @@ def _read_csv(lines: Iterable[str], parsed: ParsedFile) -> None:
         return
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
-    header = [name.strip() for name in next(reader)]
+    rows = _csv_rows(reader, parsed.problems)
+    header = [name.strip() for name in next(rows, [])]
     if not _header_ok(header, parsed.problems):
         return
     previous_end = reader.line_num
-    for row in reader:
+    for row in rows:
         number, previous_end = previous_end + 1, reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         ctx = Context(number, parsed.problems, rename=_csv_field)
         if len(row) > len(header):
             ctx.error(
-                "csv", f"{len(row)} valeurs pour {len(header)} colonnes : séparateur en trop ?"
+                "csv",
+                f"{len(row)} valeurs pour {len(header)} colonnes : "
+                "un séparateur en trop, ou un guillemet non refermé ?",
             )
             continue
         cells = {
             name: cell.strip() for name, cell in zip(header, row, strict=False) if cell.strip()
         }
         _add(parsed, read_record(_csv_object(cells), ctx, member_keys=CSV_MEMBER_KEYS))
+
+
+def _csv_rows(reader: Any, problems: list[ImportProblem]) -> Iterator[list[str]]:
+    """The reader's rows; a line the CSV module cannot read is reported and ends the file."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = (
+                f"une valeur dépasse {csv.field_size_limit()} caractères : "
+                "un guillemet n'est sans doute pas refermé"
+                if "field limit" in str(exc)
+                else str(exc)
+            )
+            problems.append(
+                ImportProblem(reader.line_num, "csv", f"ligne CSV illisible : {reason}")
+            )
+            return
 
 
 def _cols() -> str:

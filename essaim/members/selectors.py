@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from essaim.core import roles
 from essaim.core.audit import history_of
@@ -17,6 +18,7 @@ from essaim.members import path
 from essaim.members.models import (
     AccompanimentMeeting,
     AdvisorAssignment,
+    ExitReason,
     Member,
     PathStage,
     Sector,
@@ -119,6 +121,12 @@ def member_history(member: Member) -> QuerySet[AuditEntry]:
     return history_of(member)
 
 
+def _exit_detail(reason: str) -> str:
+    """The exit reason as the timeline's detail: its label, in lower case after a dash."""
+    label = str(dict(ExitReason.choices).get(reason, reason))
+    return label[:1].lower() + label[1:]
+
+
 @dataclass
 class TimelineEvent:
     date: dt.date
@@ -129,7 +137,9 @@ class TimelineEvent:
 
 
 def member_timeline(member: Member, today: dt.date | None = None) -> list[TimelineEvent]:
-    """The path as dated events: stages, renewals, trial end, deadlines, exit."""
+    """The path as dated events: stages, renewals, trial end, deadlines, exit.
+
+    Titles and details are translated when called, in the language of the request."""
     today = today or timezone.localdate()
     stages = list(member.stages.all())
     plain = [s.as_path() for s in stages]
@@ -137,36 +147,47 @@ def member_timeline(member: Member, today: dt.date | None = None) -> list[Timeli
     cape_number = 0
     for stage in stages:
         if stage.kind == path.INFORMATION:
-            events.append(TimelineEvent(stage.start, "information", "Réunion d'information"))
+            events.append(TimelineEvent(stage.start, "information", _("Réunion d'information")))
         elif stage.kind == path.CAPE:
             cape_number += 1
             title = (
-                "Début du CAPE"
+                _("Début du CAPE")
                 if cape_number == 1
-                else f"Renouvellement n° {cape_number - 1} du CAPE"
+                else _("Renouvellement n° %(n)s du CAPE") % {"n": cape_number - 1}
             )
             end = path.cape_planned_end(stage.as_path())
-            detail = f"jusqu'au {path.fr(end)}" + ("" if stage.end else " (fin prévue)")
+            detail = (
+                _("jusqu'au %(date)s") if stage.end else _("jusqu'au %(date)s (fin prévue)")
+            ) % {"date": path.fr(end)}
             events.append(TimelineEvent(stage.start, "cape", title, detail))
         elif stage.kind == path.CESA:
-            detail = f"jusqu'au {path.fr(stage.end)}" if stage.end else "en cours"
-            events.append(TimelineEvent(stage.start, "cesa", "Signature du CESA", detail))
+            detail = (
+                _("jusqu'au %(date)s") % {"date": path.fr(stage.end)}
+                if stage.end
+                else _("en cours")
+            )
+            events.append(TimelineEvent(stage.start, "cesa", _("Signature du CESA"), detail))
             if stage.trial_end:
                 events.append(
-                    TimelineEvent(stage.trial_end, "trial", "Fin de la période d'essai")
+                    TimelineEvent(stage.trial_end, "trial", _("Fin de la période d'essai"))
                 )
         elif stage.kind == path.ASSOCIATE:
-            events.append(TimelineEvent(stage.start, "associate", "Devient associé·e"))
+            events.append(TimelineEvent(stage.start, "associate", _("Devient associé·e")))
     has_associate = any(s.kind == path.ASSOCIATE for s in stages)
     deadline = path.associate_deadline(plain)
     if deadline and not has_associate and member.exit_date is None:
         events.append(
-            TimelineEvent(deadline, "deadline", "Échéance pour devenir associé·e",
-                          "CESA + 3 ans − temps de CAPE")
+            TimelineEvent(
+                deadline,
+                "deadline",
+                _("Échéance pour devenir associé·e"),
+                _("CESA + 3 ans − temps de CAPE"),
+            )
         )
     if member.exit_date:
-        reason = path.EXIT_LABELS.get(member.exit_reason, member.exit_reason)
-        events.append(TimelineEvent(member.exit_date, "exit", "Sortie", reason))
+        events.append(
+            TimelineEvent(member.exit_date, "exit", _("Sortie"), _exit_detail(member.exit_reason))
+        )
     for event in events:
         event.future = event.date > today
     return sorted(events, key=lambda e: e.date)
@@ -197,7 +218,7 @@ ASSOCIATE_WINDOW_DAYS = 90
 def deadlines_for(*, user: Any, today: dt.date | None = None) -> list[Deadline]:
     """Deadlines of the entrepreneurs a user follows (all members for staff), soonest first:
     CAPE ending within 60 days, CESA trial periods ending within 30 days, and the associate
-    deadline within 90 days or overdue."""
+    deadline within 90 days or overdue. Labels are translated when called."""
     today = today or timezone.localdate()
     # Not filtered on the stored stage (other than associates): it is computed on the day of
     # the last write, so a CAPE entered before it starts still reads 'none' when it ends.
@@ -225,10 +246,12 @@ def deadlines_for(*, user: Any, today: dt.date | None = None) -> list[Deadline]:
             end = path.cape_planned_end(last)
             if 0 <= (end - today).days <= CAPE_WINDOW_DAYS:
                 renewals_left = path.CAPE_MAX_PERIODS - len(capes)
+                # "(s)" rather than ngettext: the French label is a contract of the tests
+                # and the page, and n is 1 or 2 only.
                 label = (
-                    f"Fin du CAPE ({renewals_left} renouvellement(s) possible(s))"
+                    _("Fin du CAPE (%(n)s renouvellement(s) possible(s))") % {"n": renewals_left}
                     if renewals_left
-                    else "Fin du CAPE (dernier renouvellement)"
+                    else _("Fin du CAPE (dernier renouvellement)")
                 )
                 add(member, "cape_end", label, end)
         cesa = next((s for s in plain if s.kind == path.CESA), None)
@@ -237,14 +260,14 @@ def deadlines_for(*, user: Any, today: dt.date | None = None) -> list[Deadline]:
             and cesa.trial_end
             and 0 <= (cesa.trial_end - today).days <= TRIAL_WINDOW_DAYS
         ):
-            add(member, "trial_end", "Fin de la période d'essai du CESA", cesa.trial_end)
+            add(member, "trial_end", _("Fin de la période d'essai du CESA"), cesa.trial_end)
         if cesa is not None and path.ASSOCIATE not in kinds:
             deadline = path.associate_deadline(plain)
             if deadline and (deadline - today).days <= ASSOCIATE_WINDOW_DAYS:
                 label = (
-                    "Échéance associé·e dépassée"
+                    _("Échéance associé·e dépassée")
                     if deadline < today
-                    else "Échéance pour devenir associé·e"
+                    else _("Échéance pour devenir associé·e")
                 )
                 add(member, "associate_deadline", label, deadline)
     return sorted(found, key=lambda d: (d.date, d.member.last_name))

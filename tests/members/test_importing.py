@@ -575,7 +575,16 @@ def test_csv_errors_name_the_column_and_count_the_header_as_line_1():
         "créez son compte, ou déclarez-le·la dans le fichier JSON Lines par une ligne "
         '{"record": "advisor", "email": "inconnu@coop.example", "first_name": ..., '
         '"last_name": ...}',
-        "line 5: csv: 12 valeurs pour 11 colonnes : séparateur en trop ?",
+        "line 5: csv: 12 valeurs pour 11 colonnes : un séparateur en trop, ou un guillemet non "
+        "refermé ?",
+    ]
+
+
+def test_csv_the_csv_module_cannot_read():
+    text = 'external_id,first_name,last_name,email\nM-1,A,B,"' + "x" * 200_000 + "\n"
+    assert rejected(text, "csv") == [
+        "line 2: csv: ligne CSV illisible : une valeur dépasse 131072 caractères : un guillemet "
+        "n'est sans doute pas refermé"
     ]
 
 

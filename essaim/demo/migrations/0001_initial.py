@@ -5,27 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DemoBuild',
+            name="DemoBuild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.BigIntegerField(verbose_name='graine')),
-                ('active_members', models.PositiveIntegerField(verbose_name='membres actifs')),
-                ('today', models.DateField(verbose_name='date de référence')),
-                ('built_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='construite le')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='effectifs')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seed", models.BigIntegerField(verbose_name="graine")),
+                ("active_members", models.PositiveIntegerField(verbose_name="membres actifs")),
+                ("today", models.DateField(verbose_name="date de référence")),
+                (
+                    "built_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="construite le"
+                    ),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="effectifs")),
             ],
             options={
-                'verbose_name': 'construction de la démo',
-                'verbose_name_plural': 'constructions de la démo',
-                'ordering': ['-built_at', '-id'],
+                "verbose_name": "construction de la démo",
+                "verbose_name_plural": "constructions de la démo",
+                "ordering": ["-built_at", "-id"],
             },
         ),
     ]

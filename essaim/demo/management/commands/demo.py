@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -89,6 +89,12 @@ class Command(BaseCommand):
             )
         except DemoRefused as refused:
             raise CommandError(str(refused)) from refused
+        except IntegrityError as clash:
+            raise CommandError(
+                f"La démo n'a pas pu être construite et rien n'a été écrit : une donnée existante "
+                f"entre en conflit avec elle ({clash}). Relancez avec --reset, ou choisissez une "
+                "autre base (variables ESSAIM_VAR_DIR ou DATABASE_URL)."
+            ) from clash
         build = result.build
         if result.built:
             self.stdout.write(
@@ -119,8 +125,7 @@ class Command(BaseCommand):
             today = dt.date.fromisoformat(value)
         except ValueError:
             raise CommandError(
-                f"--today : date invalide « {value} » (attendu AAAA-MM-JJ, par exemple "
-                "2026-11-26)"
+                f"--today : date invalide « {value} » (attendu AAAA-MM-JJ, par exemple 2026-11-26)"
             ) from None
         if today < EARLIEST_TODAY:
             raise CommandError(
