@@ -93,12 +93,12 @@ class AuditEntry(models.Model):
     )
     action = models.CharField(_("action"), max_length=64)
     # The object that changed (a stage, an assignment...)...
-    target_type = models.CharField(max_length=64)
-    target_id = models.CharField(max_length=64, blank=True)
-    target_repr = models.CharField(max_length=255, blank=True)
+    target_type = models.CharField(_("type d'objet"), max_length=64)
+    target_id = models.CharField(_("identifiant de l'objet"), max_length=64, blank=True)
+    target_repr = models.CharField(_("objet modifié"), max_length=255, blank=True)
     # ...and the record whose history it belongs to (the member).
-    subject_type = models.CharField(max_length=64, blank=True)
-    subject_id = models.CharField(max_length=64, blank=True)
+    subject_type = models.CharField(_("type de fiche"), max_length=64, blank=True)
+    subject_id = models.CharField(_("identifiant de la fiche"), max_length=64, blank=True)
     changes = models.JSONField(_("modifications"), default=dict, blank=True)
     data = models.JSONField(_("détails"), default=dict, blank=True)
 
@@ -116,12 +116,15 @@ class ApiToken(models.Model):
     """A bearer token for the REST API; only its SHA-256 digest is stored."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
-    digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=12)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    digest = models.CharField(_("empreinte"), max_length=64, unique=True)
+    prefix = models.CharField(_("préfixe"), max_length=12)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("jeton d'API")

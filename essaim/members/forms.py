@@ -19,8 +19,13 @@ class MemberFilterForm(forms.Form):
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": _("Nom, prénom ou e-mail")}),
     )
+    # By default the list shows the people in the cooperative today; leavers on request.
+    ALL = "all"
     stage = forms.ChoiceField(
-        label=_("Étape"), required=False, choices=[("", _("Toutes"))] + CurrentStage.choices
+        label=_("Étape"),
+        required=False,
+        choices=[("", _("Présent·es (hors sorti·es)")), (ALL, _("Tous, sorti·es compris"))]
+        + CurrentStage.choices,
     )
     advisor = forms.TypedChoiceField(
         label=_("Chargé·e d'accompagnement"), required=False, coerce=int, empty_value=None
@@ -52,9 +57,11 @@ class MemberFilterForm(forms.Form):
         if self.is_bound:
             self.is_valid()  # fills cleaned_data with the fields that are valid
             data = self.cleaned_data
+        stage = data.get("stage") or ""
         return selectors.MemberFilters(
             q=data.get("q") or "",
-            stage=data.get("stage") or "",
+            stage="" if stage == self.ALL else stage,
+            present_only=stage == "",
             advisor=data.get("advisor"),
             cohort=data.get("cohort"),
             sector=data.get("sector") or "",

@@ -154,9 +154,14 @@ class Activity(models.Model):
 class AdvisorAssignment(models.Model):
     """Who followed a member, from when to when: the history of advisors."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="assignments")
+    member = models.ForeignKey(
+        Member, verbose_name=_("membre"), on_delete=models.CASCADE, related_name="assignments"
+    )
     advisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chargé·e d'accompagnement"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
     start = models.DateField(_("depuis le"))
     end = models.DateField(_("jusqu'au"), null=True, blank=True)
@@ -178,12 +183,14 @@ class AdvisorAssignment(models.Model):
 class PathStage(models.Model):
     """One stage of a member's path: information meeting, CAPE period, CESA, associate."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="stages")
+    member = models.ForeignKey(
+        Member, verbose_name=_("membre"), on_delete=models.CASCADE, related_name="stages"
+    )
     kind = models.CharField(_("étape"), max_length=20, choices=StageKind.choices)
     start = models.DateField(_("début"))
     end = models.DateField(_("fin"), null=True, blank=True)
     trial_end = models.DateField(_("fin de la période d'essai"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("étape de parcours")
@@ -213,16 +220,21 @@ class AccompanimentMeeting(models.Model):
     """An accompaniment meeting held by an advisor with one or several entrepreneurs."""
 
     advisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meetings_held"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chargé·e d'accompagnement"),
+        on_delete=models.PROTECT,
+        related_name="meetings_held",
     )
-    members = models.ManyToManyField(Member, related_name="meetings")
+    members = models.ManyToManyField(
+        Member, verbose_name=_("entrepreneur·es"), related_name="meetings"
+    )
     date = models.DateField(_("date"))
     kind = models.CharField(
         _("type"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.INDIVIDUAL
     )
     subject = models.CharField(_("objet"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("rendez-vous d'accompagnement")

@@ -18,6 +18,7 @@ from essaim.members import path
 from essaim.members.models import (
     AccompanimentMeeting,
     AdvisorAssignment,
+    CurrentStage,
     ExitReason,
     Member,
     PathStage,
@@ -45,6 +46,7 @@ class MemberFilters:
     advisor: int | None = None
     cohort: int | None = None
     sector: str = ""
+    present_only: bool = False  # leave out members who have exited
 
 
 def member_list(*, user: Any, filters: MemberFilters | None = None) -> QuerySet[Member]:
@@ -56,6 +58,8 @@ def member_list(*, user: Any, filters: MemberFilters | None = None) -> QuerySet[
             qs = qs.filter(Q(search_name__contains=word) | Q(email__icontains=word))
     if filters.stage:
         qs = qs.filter(stage=filters.stage)
+    elif filters.present_only:
+        qs = qs.exclude(stage=CurrentStage.EXITED)
     if filters.advisor:
         qs = qs.filter(advisor_id=filters.advisor)
     if filters.cohort:

@@ -140,6 +140,24 @@ def test_staff_filters(client, claire, antoine, berenice, population, params, ex
     assert listed_member_ids(response) == [population[name].pk for name in expected]
 
 
+def test_leavers_are_listed_only_on_request(client, claire, population):
+    """By default the list shows who is in the cooperative today; leavers on request."""
+    leaver = make_member(
+        first_name="Marc",
+        last_name="Sortant",
+        stages=[{"kind": "cape", "start": days(-400), "end": days(-40)}],
+        exit=(days(-40), "salaried_job"),
+    )
+    client.force_login(claire)
+    present = [population[name].pk for name in ("zoe", "jean", "eloise")]
+
+    assert leaver.stage == "exited"
+    assert listed_member_ids(client.get(URL)) == present
+    assert listed_member_ids(client.get(URL, {"stage": "exited"})) == [leaver.pk]
+    assert listed_member_ids(client.get(URL, {"stage": "all"})) == [*present, leaver.pk].pk,
+    ]
+
+
 def test_an_invalid_filter_is_dropped_and_the_others_still_apply(client, claire, population):
     """A stale cohort in a bookmarked address must not turn a filtered list into everyone."""
     client.force_login(claire)
