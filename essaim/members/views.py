@@ -16,6 +16,7 @@ from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -110,6 +111,28 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/detail.html", context)
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Form,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    done: str,
+    next_url: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The one shape of every form page: a valid POST goes to a service; the service's
+    refusal is shown on the form; success says so and moves on."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(next_url)
+    return render(request, "members/form.html", {"form": form, **context})
+
+
 @allowed(rules.can_manage_members)
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -120,109 +143,94 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "activity_description": activity.description if activity else "",
         "activity_sector": activity.sector_id if activity else None,
     }
-    form = MemberForm(request.POST or None, instance=member, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    @transaction.atomic  # one user action, one transaction: record and activity together
+    def save(data: dict[str, Any]) -> None:
         # An empty external id is no id (NULL), so that many members may have none.
         identity = {f: (data[f] or None) if f == "external_id" else data[f] for f in IDENTITY}
-        try:
-            # One user action, one transaction: the record and its activity change together.
-            with transaction.atomic():
-                services.member_update(actor=request.user, member=member, **identity)
-                if data["activity_name"]:
-                    services.activity_set(
-                        actor=request.user,
-                        member=member,
-                        name=data["activity_name"],
-                        description=data["activity_description"],
-                        sector=data["activity_sector"],
-                    )
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("Fiche enregistrée."))
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {
-        "form": form, "member": member, "title": _("Modifier la fiche"), "nav": "members",
-    })
+        services.member_update(actor=request.user, member=member, **identity)
+        if data["activity_name"]:
+            services.activity_set(
+                actor=request.user,
+                member=member,
+                name=data["activity_name"],
+                description=data["activity_description"],
+                sector=data["activity_sector"],
+            )
+
+    return _form_page(
+        request,
+        MemberForm(request.POST or None, instance=member, initial=initial),
+        save=save,
+        done=_("Fiche enregistrée."),
+        next_url=reverse("members:detail", args=[member.pk]),
+        context={"member": member, "title": _("Modifier la fiche"), "nav": "members"},
+    )
 
 
 @allowed(rules.can_manage_members)
 @require_http_methods(["GET", "POST"])
 def stage_create(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=pk)
-    form = StageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stage_add(actor=request.user, member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("Étape ajoutée au parcours."))
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {
-        "form": form, "member": member, "title": _("Ajouter une étape"), "nav": "members",
-    })
+    return _form_page(
+        request,
+        StageForm(request.POST or None),
+        save=lambda data: services.stage_add(actor=request.user, member=member, **data),
+        done=_("Étape ajoutée au parcours."),
+        next_url=reverse("members:detail", args=[member.pk]),
+        context={"member": member, "title": _("Ajouter une étape"), "nav": "members"},
+    )
 
 
 @allowed(rules.can_manage_members)
 @require_http_methods(["GET", "POST"])
 def stage_edit(request: HttpRequest, pk: int, stage_pk: int) -> HttpResponse:
     stage = get_object_or_404(PathStage.objects.select_related("member"), pk=stage_pk, member_id=pk)
-    form = StageEditForm(
-        request.POST or None, initial={"end": stage.end, "trial_end": stage.trial_end}
+    return _form_page(
+        request,
+        StageEditForm(
+            request.POST or None, initial={"end": stage.end, "trial_end": stage.trial_end}
+        ),
+        save=lambda data: services.stage_update(actor=request.user, stage=stage, **data),
+        done=_("Étape modifiée."),
+        next_url=reverse("members:detail", args=[pk]),
+        context={
+            "member": stage.member,
+            "title": _("Modifier l'étape : %(stage)s") % {"stage": stage},
+            "nav": "members",
+        },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stage_update(actor=request.user, stage=stage, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("Étape modifiée."))
-            return redirect("members:detail", pk=pk)
-    title = _("Modifier l'étape : %(stage)s") % {"stage": stage}
-    return render(request, "members/form.html", {
-        "form": form, "member": stage.member, "title": title, "nav": "members",
-    })
 
 
 @allowed(rules.can_manage_members)
 @require_http_methods(["GET", "POST"])
 def member_exit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=pk)
-    form = ExitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_exit(actor=request.user, member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("Sortie enregistrée."))
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {
-        "form": form, "member": member, "title": _("Enregistrer la sortie"), "nav": "members",
-    })
+    return _form_page(
+        request,
+        ExitForm(request.POST or None),
+        save=lambda data: services.member_exit(actor=request.user, member=member, **data),
+        done=_("Sortie enregistrée."),
+        next_url=reverse("members:detail", args=[member.pk]),
+        context={"member": member, "title": _("Enregistrer la sortie"), "nav": "members"},
+    )
 
 
 @allowed(rules.can_manage_members)
 @require_http_methods(["GET", "POST"])
 def advisor_change(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(Member, pk=pk)
-    form = AdvisorChangeForm(
-        request.POST or None,
-        initial={"advisor": member.advisor_id, "start": timezone.localdate()},
+    return _form_page(
+        request,
+        AdvisorChangeForm(
+            request.POST or None,
+            initial={"advisor": member.advisor_id, "start": timezone.localdate()},
+        ),
+        save=lambda data: services.advisor_assign(actor=request.user, member=member, **data),
+        done=_("Accompagnement mis à jour."),
+        next_url=reverse("members:detail", args=[member.pk]),
+        context={"member": member, "title": _("Changer d'accompagnement"), "nav": "members"},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.advisor_assign(actor=request.user, member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("Accompagnement mis à jour."))
-            return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {
-        "form": form, "member": member, "title": _("Changer d'accompagnement"), "nav": "members",
-    })
 
 
 @allowed(rules.can_see_deadlines)
@@ -257,9 +265,15 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             if len(members) == 1:
                 return redirect("members:detail", pk=members[0].pk)
             return redirect("members:list")
-    return render(request, "members/form.html", {
-        "form": form, "title": _("Noter un rendez-vous d'accompagnement"), "nav": "meeting",
-    })
+    return render(
+        request,
+        "members/form.html",
+        {
+            "form": form,
+            "title": _("Noter un rendez-vous d'accompagnement"),
+            "nav": "meeting",
+        },
+    )
 
 
 @allowed(lambda user: selectors.member_of_user(user) is not None)
@@ -280,23 +294,18 @@ def my_space(request: HttpRequest) -> HttpResponse:
 def my_contact_edit(request: HttpRequest) -> HttpResponse:
     member = selectors.member_of_user(request.user)
     assert member is not None
-    form = ContactForm(request.POST or None, instance=Member.objects.get(pk=member.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(
-                actor=request.user,
-                member=member,
-                **{f: form.cleaned_data[f] for f in ContactForm.Meta.fields},
-            )
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        else:
-            messages.success(request, _("Vos coordonnées sont à jour."))
-            return redirect("members:my_space")
-    return render(request, "members/form.html", {
-        "form": form, "title": _("Mes coordonnées"), "nav": "my_space",
-        "cancel_url": "members:my_space",
-    })
+    return _form_page(
+        request,
+        ContactForm(request.POST or None, instance=Member.objects.get(pk=member.pk)),
+        save=lambda data: services.member_update(actor=request.user, member=member, **data),
+        done=_("Vos coordonnées sont à jour."),
+        next_url=reverse("members:my_space"),
+        context={
+            "title": _("Mes coordonnées"),
+            "nav": "my_space",
+            "cancel_url": "members:my_space",
+        },
+    )
 
 
 @allowed(rules.can_manage_members)
@@ -312,9 +321,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
         upload.seek(0)
         # The upload's lines as bytes: the import decodes them and names the line of a byte
         # that is not UTF-8 (a text wrapper would fail on a whole block, line unknown).
-        report = members_import(
-            actor=request.user, stream=upload, fmt=fmt, source_name=upload.name
-        )
+        report = members_import(actor=request.user, stream=upload, fmt=fmt, source_name=upload.name)
         if report.ok:
             messages.success(
                 request,
@@ -322,9 +329,15 @@ def member_import(request: HttpRequest) -> HttpResponse:
                 % {"created": report.created, "updated": report.updated},
             )
             return redirect("members:import")
-    return render(request, "members/import.html", {
-        "form": form, "report": report, "nav": "import",
-    })
+    return render(
+        request,
+        "members/import.html",
+        {
+            "form": form,
+            "report": report,
+            "nav": "import",
+        },
+    )
 
 
 @allowed(rules.can_manage_members)
