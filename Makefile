@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	    exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,semantic]'
 	touch $(STAMP)
 
 install: $(STAMP)

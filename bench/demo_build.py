@@ -77,7 +77,20 @@ def worker(active: int, naive: int) -> None:
     result = generator.build_demo(
         active=active, today=TODAY, steps=[timing(step) for step in generator.STEPS]
     )
-    models = (User, Member, Activity, PathStage, AdvisorAssignment, AccompanimentMeeting)
+    from essaim.skills.models import MemberSkill, PortfolioItem, Price, Profile
+
+    models = (
+        User,
+        Member,
+        Activity,
+        PathStage,
+        AdvisorAssignment,
+        AccompanimentMeeting,
+        Profile,
+        MemberSkill,
+        PortfolioItem,
+        Price,
+    )
     rows = sum(m.objects.count() for m in models) + AuditEntry.objects.count()
     rows += AccompanimentMeeting.members.through.objects.count()
     print(

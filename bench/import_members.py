@@ -1,4 +1,5 @@
-"""Benchmark: import 10,000 members (JSON Lines, ~4 stages each, 130 advisors).
+"""Benchmark: import 10,000 members (JSON Lines, ~4 stages each, 130 advisors; half of them
+with skills, a profile and prices).
 
     .venv/bin/python bench/import_members.py                      # SQLite only
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/import_members.py
@@ -58,6 +59,21 @@ ACTIVITIES = [
     ("Conseil RH", "conseil"), ("Rénovation", "batiment"), ("Traiteur", "alimentation"),
 ]  # fmt: skip
 EXIT_REASONS = ["own_company", "salaried_job", "stopped", "other"]
+# Nodes the worker adds to the nomenclature before importing (codes and labels of its own, so
+# that the bench does not depend on the builtin nomenclature's content).
+BENCH_NODES = 80
+EMBED_SAMPLE = 200
+ZONES = ["75", "77", "78", "91", "92", "93", "94", "95", "69", "13", "35", "44", "31", "59"]
+UNITS = ["heure", "jour", "prestation", "forfait"]
+VISIBILITIES = ["me", "advisor", "members"]
+
+
+def bench_code(i: int) -> str:
+    return f"BENCH-{i:03d}"
+
+
+def bench_label(i: int) -> str:
+    return f"Savoir-faire de banc numéro {i}"
 
 
 # -- the file -----------------------------------------------------------------------------------
@@ -101,8 +117,45 @@ def member_path(rng: random.Random) -> tuple[list[dict[str, str]], dict[str, str
     return stages, exit
 
 
+def profile_keys(rng: random.Random) -> dict[str, Any]:
+    """Skills (by code, a few by label), a profile and prices, as the skills app reads them."""
+    nodes = rng.sample(range(1, BENCH_NODES + 1), rng.randint(2, 6))
+    skills: list[dict[str, Any]] = []
+    for n in nodes:
+        skill: dict[str, Any] = (
+            {"label": bench_label(n).upper()} if rng.random() < 0.2 else {"code": bench_code(n)}
+        )
+        skill["level"] = rng.randint(1, 3)
+        if rng.random() < 0.5:
+            skill["years"] = rng.randint(0, 25)
+        skills.append(skill)
+    return {
+        "skills": skills,
+        "presentation": "Présentation de banc : " + " ".join(rng.choices(LAST_NAMES, k=30)),
+        "zones": sorted(set(rng.sample(ZONES, rng.randint(1, 4)))),
+        "remote": rng.random() < 0.3,
+        "languages": ["fr", "en"] if rng.random() < 0.4 else ["fr"],
+        "availability": {"days_per_week": rng.choice([1, 2, 2.5, 3, 5]), "from": "2026-01-05"},
+        "prices": [
+            {
+                "label": f"Prestation {k + 1}",
+                "amount": f"{rng.randint(20, 900)}.{rng.randint(0, 99):02d}",
+                "unit": rng.choice(UNITS),
+                "visibility": rng.choice(VISIBILITIES),
+            }
+            for k in range(rng.randint(0, 3))
+        ],
+    }
+
+
 def generate(
-    target: Path, *, members: int, advisors: int, prefix: str = "M", seed: int = 7
+    target: Path,
+    *,
+    members: int,
+    advisors: int,
+    prefix: str = "M",
+    seed: int = 7,
+    profiles: bool = True,
 ) -> None:
     rng = random.Random(seed)
     emails = [f"conseil{i:03d}@coop.example" for i in range(1, advisors + 1)]
@@ -135,6 +188,8 @@ def generate(
             }
             if exit:
                 record["exit"] = exit
+            if profiles and i % 2 == 0:
+                record.update(profile_keys(rng))
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -198,6 +253,47 @@ def naive_import(path: Path) -> int:
     return count
 
 
+def bench_nomenclature() -> None:
+    """The nodes the generated file names: one domain, BENCH_NODES skills with an alias each."""
+    from essaim.members.text import fold
+    from essaim.skills.models import Alias, Node
+
+    domain = Node.objects.create(code="BENCH", kind="domain", source="coop", label="Banc")
+    domain.path = f"/{domain.pk}/"
+    domain.save(update_fields=["path"])
+    nodes = Node.objects.bulk_create(
+        Node(
+            code=bench_code(i),
+            kind="skill",
+            source="coop",
+            label=bench_label(i),
+            search_label=fold(bench_label(i)),
+            parent=domain,
+        )
+        for i in range(1, BENCH_NODES + 1)
+    )
+    for node in nodes:
+        node.path = f"{domain.path}{node.pk}/"
+    Node.objects.bulk_update(nodes, ["path"])
+    Alias.objects.bulk_create(
+        Alias(node=n, label=f"Alias {n.code}", folded=fold(f"Alias {n.code}"), source="coop")
+        for n in nodes
+    )
+
+
+def _semantic_off() -> Any:
+    """The semantic module with its profile listener disconnected, None without the extra."""
+    try:
+        from essaim.skills import semantic
+        from essaim.skills.signals import profile_changed
+    except ImportError:
+        return None
+    if not semantic.available():
+        return None
+    profile_changed.disconnect(dispatch_uid="essaim.skills.semantic")
+    return semantic
+
+
 def worker(file: Path, naive_file: Path | None) -> dict[str, Any]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "essaim.settings")
     import django
@@ -209,9 +305,15 @@ def worker(file: Path, naive_file: Path | None) -> dict[str, Any]:
     from essaim.members.exporting import members_export
     from essaim.members.importing import members_import, members_import_check
     from essaim.members.models import Member, PathStage
+    from essaim.skills.models import MemberSkill, Price
 
     call_command("migrate", verbosity=0)
     figures: dict[str, Any] = {"vendor": connection.vendor}
+    bench_nomenclature()
+    # The directory's lexical index is refreshed inside the import (and timed with it); the
+    # semantic embeddings, when the extra is installed, follow after the commit: they are
+    # timed apart, as a separate figure.
+    semantic = _semantic_off()
 
     def run(fn: Any) -> Any:
         with file.open("rb") as stream:
@@ -229,6 +331,8 @@ def worker(file: Path, naive_file: Path | None) -> dict[str, Any]:
     assert report.ok, report.errors[:5]
     figures["members"] = report.created
     figures["stages"] = PathStage.objects.count()
+    figures["skills"] = MemberSkill.objects.count()
+    figures["prices"] = Price.objects.count()
     assert Member.objects.count() == report.created
     figures["reimport_s"], again = _timed(
         lambda: run(
@@ -238,6 +342,11 @@ def worker(file: Path, naive_file: Path | None) -> dict[str, Any]:
     assert again.ok and again.unchanged == report.created, again.summary()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         figures["export_s"], _ = _timed(lambda: members_export(stream=out))
+    if semantic is not None:
+        # A sample, extrapolated: embedding every member would take the bench for hours.
+        ids = list(Member.objects.order_by("pk").values_list("pk", flat=True)[:EMBED_SAMPLE])
+        figures["embed_s"], _ = _timed(lambda: semantic.refresh_embeddings(ids))
+        figures["embed_n"] = len(ids)
     if naive_file is not None:
         figures["naive_s"], figures["naive_members"] = _timed(lambda: naive_import(naive_file))
     return figures
@@ -272,11 +381,20 @@ def run_worker(url: str, file: Path, naive_file: Path | None, var_dir: Path) -> 
 def show(label: str, f: dict[str, Any], members: int) -> None:
     rate = f["members"] / f["import_s"]
     verdict = "OK" if f["import_s"] < TARGET_SECONDS else "MISS"
-    print(f"\n== {label} ({f['members']} members, {f['stages']} stages)")
+    print(
+        f"\n== {label} ({f['members']} members, {f['stages']} stages, {f['skills']} skills, "
+        f"{f['prices']} prices)"
+    )
     print(f"  baseline: parse + check, no write   {f['check_s']:8.2f} s")
     print(f"  import (bulk, one transaction)      {f['import_s']:8.2f} s   {rate:8.0f} members/s")
     print(f"  re-import, nothing changes          {f['reimport_s']:8.2f} s")
     print(f"  export JSON Lines                   {f['export_s']:8.2f} s")
+    if "embed_s" in f:
+        total = f["embed_s"] / f["embed_n"] * f["members"]
+        print(
+            f"  semantic embeddings (after commit)  {f['embed_s']:8.2f} s for {f['embed_n']} "
+            f"→ {total:.0f} s extrapolated to {f['members']}"
+        )
     if "naive_s" in f:
         per = f["naive_s"] / f["naive_members"]
         print(
@@ -314,7 +432,15 @@ def main() -> None:
         )
         naive = None
         if args.naive:
-            generate(naive_file, members=args.naive, advisors=args.advisors, prefix="N", seed=8)
+            # The naive baseline goes through the members services only: no profile keys.
+            generate(
+                naive_file,
+                members=args.naive,
+                advisors=args.advisors,
+                prefix="N",
+                seed=8,
+                profiles=False,
+            )
             naive_file.write_text(
                 "\n".join(
                     line

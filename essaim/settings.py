@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger assets from the installed package
     "essaim.core",
     "essaim.members",
+    "essaim.skills",
     "essaim.demo",
 ]
 
@@ -153,6 +154,9 @@ X_FRAME_OPTIONS = "DENY"
 
 ESSAIM_COOPERATIVE_NAME = os.environ.get("ESSAIM_COOPERATIVE_NAME", "Coopérative Essaim")
 ESSAIM_PAGE_SIZE = envint("ESSAIM_PAGE_SIZE", 50)
+# Profiles embedded for the semantic search right after a write; a larger batch (an import)
+# waits for `essaim semantic-index`, run nightly.
+ESSAIM_SEMANTIC_INLINE_LIMIT = envint("ESSAIM_SEMANTIC_INLINE_LIMIT", 25)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -12,8 +10,9 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("membres/", include("essaim.members.urls")),
+    path("annuaire/", include("essaim.skills.urls")),
     path("api/v1/", include("essaim.api.urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media are never served as public files, not even in development: portfolio images
+# go through a view that checks who asks (essaim.skills.views_directory.portfolio_image).

@@ -16,6 +16,7 @@ from ninja.renderers import JSONRenderer
 
 from essaim.api import auth
 from essaim.api.members import router as members_router
+from essaim.api.skills import router as skills_router
 
 DESCRIPTION = """
 API de la plateforme Essaim (coopérative d'activités et d'emploi).
@@ -114,3 +115,4 @@ api = NinjaAPI(
 )
 add_error_handlers(api)
 api.add_router("", members_router)
+api.add_router("", skills_router)

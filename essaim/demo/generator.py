@@ -29,9 +29,10 @@ from faker import Faker
 from essaim.core.audit import audit_entry, log_actions
 from essaim.core.models import AuditEntry, Role, User
 from essaim.demo.catalog import COLLECTIVE_SUBJECTS, INDIVIDUAL_SUBJECTS, MEETING_NOTES
-from essaim.demo.identity import IdentityMaker
+from essaim.demo.identity import Identity, IdentityMaker
 from essaim.demo.models import DemoBuild
 from essaim.demo.population import PersonPlan, Population, plan_population
+from essaim.demo.profiles import build_directory, build_profiles, ensure_nomenclature
 from essaim.members import path, selectors, services
 from essaim.members.models import (
     AccompanimentMeeting,
@@ -87,7 +88,11 @@ class DemoContext:
     staff: User | None = None
     advisors: list[User] = field(default_factory=list)  # by population advisor index
     plans: list[PersonPlan] = field(default_factory=list)  # by person key
+    identities: list[Identity] = field(default_factory=list)  # by person key
     members: list[Member] = field(default_factory=list)  # by person key
+    # The source study's three hairdressers: their key (essaim.demo.profiles_catalog) → pk.
+    study_hairdressers: dict[str, int] = field(default_factory=dict)
+    extra_counts: dict[str, int] = field(default_factory=dict)  # what other steps built
     meetings: int = 0
     logins: dict[str, User] = field(default_factory=dict)  # e-mail → user
     audit: list[AuditEntry] = field(default_factory=list)
@@ -111,7 +116,7 @@ class DemoContext:
             "associates": stages[CurrentStage.ASSOCIATE],
             "advisors": len(self.advisors),
             "meetings": self.meetings,
-        }
+        } | self.extra_counts
 
 
 Step = Callable[[DemoContext], None]
@@ -175,7 +180,7 @@ def build_members(ctx: DemoContext) -> None:
     assert ctx.population is not None
     ctx.sectors = _sectors()
     maker = IdentityMaker(ctx.stream("members"), ctx.faker("members"))
-    identities = [maker.person() for _ in ctx.plans]
+    identities = ctx.identities = [maker.person() for _ in ctx.plans]
     users = User.objects.bulk_create(
         [
             User(
@@ -392,8 +397,35 @@ STEPS: list[Step] = [
     build_assignments,
     build_meetings,
     build_logins,
+    ensure_nomenclature,
+    build_profiles,
+    build_directory,
     record_build,
 ]
+
+
+def reset_profiles() -> None:
+    """What the skills app holds of members (deleted in bulk before the members)."""
+    from essaim.skills.models import (
+        Exposure,
+        Introduction,
+        MemberSkill,
+        PortfolioImage,
+        PortfolioItem,
+        Price,
+        Profile,
+    )
+
+    for model in (
+        Exposure,
+        Introduction,
+        PortfolioImage,
+        PortfolioItem,
+        Price,
+        MemberSkill,
+        Profile,
+    ):
+        model.objects.all().delete()
 
 
 def reset_members() -> None:
@@ -418,7 +450,13 @@ def reset_builds() -> None:
 
 
 # What `--reset` deletes, in order (rows that point at members first, accounts last).
-RESETS: list[Callable[[], None]] = [reset_members, reset_audit, reset_builds, reset_users]
+RESETS: list[Callable[[], None]] = [
+    reset_profiles,
+    reset_members,
+    reset_audit,
+    reset_builds,
+    reset_users,
+]
 
 
 @dataclass
@@ -514,6 +552,17 @@ def demo_summary() -> dict[str, Any]:
         "associates": stages[CurrentStage.ASSOCIATE],
         "advisors": User.objects.filter(role=Role.ADVISOR, is_active=True).count(),
         "meetings": AccompanimentMeeting.objects.count(),
+    } | profile_summary()
+
+
+def profile_summary() -> dict[str, int]:
+    from essaim.skills.models import MemberSkill, PortfolioItem, Price, Profile
+
+    return {
+        "profiles": Profile.objects.count(),
+        "skills": MemberSkill.objects.count(),
+        "portfolio": PortfolioItem.objects.count(),
+        "prices": Price.objects.count(),
     }
 
 

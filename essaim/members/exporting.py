@@ -1,8 +1,9 @@
 """Export members in the import's formats: what an import reads, an export writes back.
 
 JSON Lines: the advisors the exported members refer to (by e-mail), then the members ordered by
-external id, keys in a fixed order, optional keys left out when empty. CSV: one row per member,
-without path. See docs/import-format.md.
+external id, keys in a fixed order, optional keys left out when empty, then the keys of the
+import extensions (skills, profile, prices: essaim.members.import_extensions). CSV: one row per
+member, without path nor extension keys. See docs/import-format.md.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TextIO
 from django.db.models import Prefetch, QuerySet
 
 from essaim.core.models import User
+from essaim.members import import_extensions
 from essaim.members.importing import CSV_COLUMNS, activity_of, shown_id
 from essaim.members.models import Member, PathStage
 
@@ -83,14 +85,31 @@ def _line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
+def extension_records(members: list[Member]) -> dict[int, dict[str, Any]]:
+    """The keys the import extensions add to each member, in their registered order."""
+    found: dict[int, dict[str, Any]] = {}
+    for extension in import_extensions.extensions():
+        for pk, values in extension.export(members).items():
+            found.setdefault(pk, {}).update(
+                (key, values[key]) for key in extension.keys if key in values
+            )
+    return found
+
+
 def members_export(*, stream: TextIO, queryset: QuerySet[Member] | None = None) -> int:
-    """Write the members (all by default) as JSON Lines; returns how many members."""
+    """Write the members (all by default) as JSON Lines; returns how many members.
+
+    An administrative export of the cooperative's data, for its management: it carries
+    everything the import reads, prices included whatever their visibility (see
+    docs/import-format.md). Only `rules.can_manage_members` may call it from a page.
+    """
     members = list(_members(queryset))
     advisors = {m.advisor.email: m.advisor for m in members if m.advisor is not None}
+    extra = extension_records(members)
     for email in sorted(advisors):
         stream.write(_line(advisor_record(advisors[email])))
     for member in members:
-        stream.write(_line(member_record(member)))
+        stream.write(_line(member_record(member) | extra.get(member.pk, {})))
     return len(members)
 
 

@@ -55,6 +55,16 @@ _FIELD_LABELS: dict[str, Any] = {
     "exit": _("sortie"),
     "reason": _("motif"),
 }
+
+
+def register_labels(
+    *, actions: dict[str, Any] | None = None, fields: dict[str, Any] | None = None
+) -> None:
+    """Higher apps (skills...) name their own actions and fields in a member's history."""
+    ACTION_LABELS.update(actions or {})
+    _FIELD_LABELS.update(fields or {})
+
+
 _VALUE_LABELS: dict[str, dict[str, Any]] = {
     "kind": dict(StageKind.choices),
     "exit_reason": dict(ExitReason.choices),

@@ -1,8 +1,9 @@
 """The write step of a member import: bulk inserts and updates, audit entries.
 
 Called by `essaim.members.importing.members_import` inside its transaction, once the whole file
-has been checked. Bulk writes bypass `Member.save()`, so the derived columns (`stage`,
-`cohort_year`, `search_name`) are computed here.
+has been checked; the keys of the import extensions (essaim.members.import_extensions) are
+written last, when the members have their primary keys. Bulk writes bypass `Member.save()`, so
+the derived columns (`stage`, `cohort_year`, `search_name`) are computed here.
 """
 
 from __future__ import annotations
@@ -356,6 +357,45 @@ class Writer:
                 updated.append(PathStage(pk=row.pk, end=s.end, trial_end=s.trial_end))
         return new, updated
 
+    def extensions_write(
+        self,
+        parsed: ParsedFile,
+        pairs: list[tuple[MemberRecord, Member | None]],
+        report: ImportReport,
+    ) -> None:
+        """The keys of the import extensions, once every member has its primary key.
+
+        Their changes join the member's audit entry; a member whose only change is there is
+        counted as updated. Then every extension learns which members were created or changed.
+        """
+        members = {m.external_id: m for m in self.w.new_members if m.external_id}
+        lines: dict[str, int] = {}
+        for rec, member in pairs:
+            assert rec.external_id is not None
+            lines[rec.external_id] = rec.line
+            if member is not None:
+                members[rec.external_id] = member
+        at = {member.pk: i for i, (member, *_) in enumerate(self.w.audit)}
+        for extension, batch in parsed.batches:
+            if not batch.items:
+                continue
+            batch.data = dict(self.data)
+            for external_id, changes in extension.write(batch, members, actor=self.actor).items():
+                if not changes:
+                    continue
+                member = members[external_id]
+                if member.pk in at:
+                    self.w.audit[at[member.pk]][1].update(changes)
+                else:
+                    at[member.pk] = len(self.w.audit)
+                    self.w.audit.append((member, dict(changes), lines[external_id], False))
+                    report.unchanged -= 1
+                    report.updated += 1
+        changed = [member.pk for member, *_ in self.w.audit]
+        if changed:
+            for extension, _batch in parsed.batches:
+                extension.after_write(changed)
+
     def advisor_apply(self, rec: MemberRecord, member: Member) -> bool:
         """Another advisor: the current assignment ends today and the new one starts today."""
         if rec.advisor_email is None:
@@ -405,6 +445,7 @@ def write(
         else:
             report.unchanged += 1
     writer.w.flush()
+    writer.extensions_write(parsed, pairs, report)
     for member, changes, line, created in writer.w.audit:
         audit.append(writer.entry("member.imported", member, changes, line=line, created=created))
     summary = audit_entry(

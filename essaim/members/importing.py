@@ -10,6 +10,9 @@ Three steps, so that no query is made per line:
 3. write (essaim.members.import_write): only when there is no problem at all, with bulk
    inserts and updates inside the same transaction as the check.
 
+Apps above `members` add keys of their own (skills, profile, prices) through
+essaim.members.import_extensions; they take part in the same three steps.
+
 The file format is documented for users in docs/import-format.md.
 """
 
@@ -29,7 +32,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from essaim.core.models import Role, User
-from essaim.members import path
+from essaim.members import import_extensions, path
+from essaim.members.import_extensions import Batch, BatchItem, ImportExtension
 from essaim.members.import_schema import (
     MEMBER_KEYS,
     AdvisorRecord,
@@ -101,6 +105,8 @@ class ParsedFile:
     advisors: list[AdvisorRecord] = field(default_factory=list)
     members: list[MemberRecord] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    # Each import extension with the records that give its keys (filled by the check).
+    batches: list[tuple[ImportExtension, Batch]] = field(default_factory=list)
 
     def field_name(self, name: str) -> str:
         return _csv_field(name) if self.fmt == "csv" else name
@@ -173,6 +179,8 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _read_jsonl(lines: Iterable[str], parsed: ParsedFile) -> None:
+    # The member's own keys, then those the other apps registered (import_extensions).
+    keys = {**MEMBER_KEYS, **import_extensions.extension_keys()}
     for number, line in enumerate(lines, 1):
         line = line.rstrip("\r\n")  # so that an error at the end of the line keeps its column
         if not line.strip():
@@ -187,7 +195,7 @@ def _read_jsonl(lines: Iterable[str], parsed: ParsedFile) -> None:
         except _DuplicateKey as exc:
             ctx.error(str(exc), f"clé « {exc} » en double dans l'objet")
             continue
-        _add(parsed, read_record(value, ctx))
+        _add(parsed, read_record(value, ctx, member_keys=keys))
 
 
 def _read_csv(lines: Iterable[str], parsed: ParsedFile) -> None:
@@ -584,6 +592,23 @@ class Checker:
                 )
 
 
+def check_extensions(parsed: ParsedFile, pairs: list[tuple[MemberRecord, Member | None]]) -> None:
+    """Give each import extension the records that carry its keys, and let it check them."""
+    parsed.batches = []
+    for extension in import_extensions.extensions():
+        items = []
+        for rec, member in pairs:
+            values = {k: rec.extra[k] for k in extension.keys if k in rec.extra}
+            if values and rec.external_id:
+                items.append(
+                    BatchItem(rec.line, rec.external_id, member.pk if member else None, values)
+                )
+        batch = Batch(items, parsed.problems)
+        if items:
+            extension.check(batch)
+        parsed.batches.append((extension, batch))
+
+
 # -- entry points -------------------------------------------------------------------------------
 
 
@@ -598,6 +623,7 @@ def members_import_check(*, stream: Stream, fmt: str, source_name: str = "") -> 
     parsed = read_file(stream, fmt)
     with transaction.atomic():
         pairs = Checker(parsed, Existing.load(parsed)).run()
+        check_extensions(parsed, pairs)
     report = _report(parsed, source_name)
     if report.ok:
         report.created = sum(1 for _, member in pairs if member is None)
@@ -628,6 +654,7 @@ def members_import(
         with transaction.atomic():
             existing = Existing.load(parsed)
             pairs = Checker(parsed, existing).run()
+            check_extensions(parsed, pairs)
             report = _report(parsed, source_name)
             if report.ok:
                 write(report, parsed, existing, pairs, actor=actor, today=today)

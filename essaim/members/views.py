@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from essaim.core.views_utils import allowed, service_errors
 from essaim.members import rules, selectors, services
 from essaim.members.exporting import members_export, members_export_csv
 from essaim.members.forms import (
@@ -43,37 +43,11 @@ View = Callable[..., HttpResponseBase]
 IDENTITY = MemberForm.Meta.fields
 
 
-def allowed(predicate: Callable[[Any], bool]) -> Callable[[View], View]:
-    """Log in first, then refuse (403) users the predicate does not allow."""
-
-    def decorator(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not predicate(request.user):
-                raise PermissionDenied(_("Cette page n'est pas accessible avec votre rôle."))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def _visible_member(request: HttpRequest, pk: int) -> Member:
     member = get_object_or_404(Member, pk=pk)
     if not rules.can_view_member(request.user, member):
         raise PermissionDenied(_("Vous ne pouvez pas consulter la fiche de ce membre."))
     return member
-
-
-def _service_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @allowed(rules.can_list_members)
@@ -126,7 +100,7 @@ def _form_page(
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            _service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect(next_url)
@@ -258,7 +232,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 notes=data["notes"],
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            service_errors(form, exc)
         else:
             messages.success(request, _("Rendez-vous enregistré."))
             members = list(data["members"])

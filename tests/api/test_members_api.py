@@ -411,9 +411,13 @@ def test_openapi_json_is_served_and_consistent(client):
     assert (spec["info"]["title"], spec["info"]["version"]) == ("Essaim API", "1")
     assert sorted(spec["paths"]) == [
         "/api/v1/advisors",
+        "/api/v1/directory/members/{member_id}",
+        "/api/v1/directory/search",
         "/api/v1/members",
         "/api/v1/members/me",
         "/api/v1/members/{member_id}",
+        "/api/v1/nomenclature/nodes",
+        "/api/v1/nomenclature/nodes/{code}",
     ]
     assert set(spec["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}
     assert spec["components"]["securitySchemes"]["BearerAuth"] == {

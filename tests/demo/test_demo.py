@@ -33,12 +33,13 @@ from essaim.members.models import (
     PathStage,
 )
 from essaim.members.text import fold
+from essaim.skills.models import MemberSkill, PortfolioItem, Price, Profile
 from tests.factories import UserFactory
 
 TODAY = dt.date(2026, 11, 26)
 SMALL = 120
 ACTIVE = ("cape", "cesa", "associate")
-COMMAND = ("demo", "--no-serve", "--members", "120", "--today", "2026-11-26")
+COMMAND = ("demo", "--no-serve", "--members", "120", "--today", "2026-11-26", "--no-semantic")
 
 
 def build(seed: int = 7, active: int = SMALL, **options: Any) -> generator.DemoResult:
@@ -97,6 +98,32 @@ def facts() -> dict[str, list[tuple[Any, ...]]]:
             .values_list("email", "first_name", "last_name", "is_active")
         ),
         "meetings": sorted(meetings, key=repr),
+        # The directory's profiles (essaim.demo.profiles).
+        "profiles": list(
+            Profile.objects.order_by("member__email").values_list(
+                "member__email",
+                "presentation",
+                "zones",
+                "remote",
+                "languages",
+                "days_per_week",
+                "available_from",
+                "available_until",
+            )
+        ),
+        "skills": list(
+            MemberSkill.objects.order_by("member__email", "node__code").values_list(
+                "member__email", "node__code", "level", "years"
+            )
+        ),
+        "portfolio": sorted(
+            PortfolioItem.objects.values_list(
+                "member__email", "title", "description", "year", "client_kind"
+            )
+        ),
+        "prices": sorted(
+            Price.objects.values_list("member__email", "label", "amount", "unit", "visibility")
+        ),
     }
 
 
@@ -118,6 +145,7 @@ def test_the_same_seed_builds_the_same_cooperative(db):
     second = facts()
     assert len(first["members"]) > SMALL
     assert len(first["stages"]) > 3 * SMALL
+    assert len(first["profiles"]) == SMALL and len(first["skills"]) > 2 * SMALL
     assert first == second
 
 
@@ -130,6 +158,7 @@ def test_another_seed_builds_another_cooperative(db):
     assert first["members"] != second["members"]
     assert first["stages"] != second["stages"]
     assert first["assignments"] != second["assignments"]
+    assert first["profiles"] != second["profiles"] and first["skills"] != second["skills"]
 
 
 # Paths and derived columns ---------------------------------------------------------------

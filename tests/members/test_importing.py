@@ -32,7 +32,9 @@ D = dt.date.fromisoformat
 SECTOR_CODES = ", ".join(sorted(code for code, _ in DEFAULT_SECTORS))
 MEMBER_KEYS = (
     "record, external_id, first_name, last_name, email, phone, postal_code, city, activity, "
-    "advisor_email, stages, exit"
+    "advisor_email, stages, exit, "
+    # Added by the skills app (essaim.skills.import_keys).
+    "skills, presentation, zones, remote, languages, availability, prices"
 )
 
 
@@ -448,14 +450,14 @@ def test_empty_required_values():
 def test_unknown_keys_at_every_level():
     record = member(
         advisor_email=None,
-        skills=["coupe"],
+        hobbies=["coupe"],
         activity={"name": "Coiffure", "colour": "rouge"},
         stages=[{"kind": "information", "start": "2007-09-10", "note": "?"}],
         exit={"date": "2012-03-31", "reason": "other", "why": "?"},
     )
     advisor = {**ADVISOR, "phone": "01"}
     assert rejected(jsonl(record, advisor)) == [
-        f"line 1: skills: clé inconnue « skills » (clés possibles : {MEMBER_KEYS})",
+        f"line 1: hobbies: clé inconnue « hobbies » (clés possibles : {MEMBER_KEYS})",
         "line 1: activity.colour: clé inconnue « colour » (clés possibles : name, description, "
         "sector)",
         "line 1: stages[0].note: clé inconnue « note » (clés possibles : kind, start, end, "

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -21,6 +24,7 @@ from essaim.demo.generator import (
     demo_summary,
 )
 from essaim.demo.population import EARLIEST_TODAY, FOUNDED
+from essaim.demo.profiles import demo_embeddings
 from essaim.members.path import fr
 
 MIN_ACTIVE = 10
@@ -66,6 +70,11 @@ class Command(BaseCommand):
             "--no-serve", action="store_true", help="construit sans lancer le serveur"
         )
         parser.add_argument(
+            "--no-semantic",
+            action="store_true",
+            help="ne calcule pas les vecteurs de la recherche sémantique des profils",
+        )
+        parser.add_argument(
             "--addrport",
             default="127.0.0.1:8000",
             help="adresse et port du serveur (défaut : 127.0.0.1:8000)",
@@ -108,6 +117,16 @@ class Command(BaseCommand):
                 "(--reset pour la refaire)."
             )
         self._summary(build.today)
+        if not options["no_semantic"] and options["no_serve"]:
+            self._embeddings()
+        elif not options["no_semantic"]:
+            # Embedding ~900 profiles takes minutes on a laptop: serve at once, and let the
+            # vectors arrive in the background (the directory searches by words meanwhile).
+            threading.Thread(target=self._embeddings_quietly, daemon=True).start()
+            self.stdout.write(
+                "  recherche sémantique : vecteurs des profils calculés en arrière-plan ; "
+                "l'annuaire cherche par mots en attendant"
+            )
         self._logins(build.today)
         if not options["no_serve"]:
             self.stdout.write(
@@ -151,6 +170,33 @@ class Command(BaseCommand):
             f"  {counts['advisors']} chargé·es d'accompagnement, {counts['meetings']} "
             "rendez-vous d'accompagnement"
         )
+        self.stdout.write(
+            f"  {counts['profiles']} profils dans l'annuaire : {counts['skills']} compétences, "
+            f"{counts['portfolio']} réalisations, {counts['prices']} tarifs"
+        )
+
+    def _embeddings_quietly(self) -> None:
+        try:
+            demo_embeddings()
+        except Exception:  # a background nicety must never take the demo server down
+            logging.getLogger(__name__).exception("vecteurs sémantiques de la démo")
+        finally:
+            connections.close_all()
+
+    def _embeddings(self) -> None:
+        """After the build's transaction: the profiles' vectors of the semantic search."""
+        started = time.perf_counter()
+        count = demo_embeddings()
+        if count:
+            self.stdout.write(
+                f"  recherche sémantique : profils de {count} membres à jour en "
+                f"{_decimal(time.perf_counter() - started)} s"
+            )
+        else:
+            self.stdout.write(
+                "  recherche sémantique non installée (pip install -e '.[semantic]') : "
+                "l'annuaire cherche par mots"
+            )
 
     def _logins(self, today: dt.date) -> None:
         lines = demo_logins(today)
