@@ -37,7 +37,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -317,6 +318,35 @@ def reindex_all(progress: Callable[[int, int], None] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {TABLE}" if is_postgres() else f"ANALYZE {TEXT_TABLE}")
     return written
+
+
+_deferred = threading.local()
+
+
+def deferred_ids() -> set[int] | None:
+    """The members waiting for `deferred_reindex` to end, or None when none is running."""
+    return getattr(_deferred, "ids", None)
+
+
+@contextmanager
+def deferred_reindex() -> Iterator[None]:
+    """Inside, `profile_changed` only notes the members; they are reindexed once, at the end
+    (an import that writes each member through the services):
+
+        with deferred_reindex():
+            for record in records:
+                ...
+    """
+    if deferred_ids() is not None:  # already inside one: the outer one reindexes
+        yield
+        return
+    _deferred.ids = set()
+    try:
+        yield
+        ids = _deferred.ids
+    finally:
+        _deferred.ids = None
+    reindex_members(ids)
 
 
 def reindex_nodes(node_ids: Iterable[int], *, refresh_catalog: bool = True) -> int:

@@ -50,7 +50,16 @@ NODE_ALIASES_MAX = 12  # a ROME occupation has up to ~60 job titles; a dozen say
 # Nodes embedded on the fly by a suggestion when the nomenclature changed: the builtin
 # nomenclature (~900 nodes, 10–40 s once) fits; a bulk import (ROME: ~20,000 nodes) is
 # embedded by `essaim semantic-index`, and meanwhile fills in by steps of this size.
-LAZY_NODE_BUDGET = 2000
+LAZY_NODE_BUDGET = 64
+
+
+def lazy_node_budget() -> int:
+    """How many missing node vectors a search may compute (~15 ms each): a request never
+    waits for the whole nomenclature; `essaim semantic-index` (run by the demo and after a
+    ROME import) fills the rest."""
+    from django.conf import settings
+
+    return int(getattr(settings, "ESSAIM_SEMANTIC_LAZY_NODES", LAZY_NODE_BUDGET))
 
 
 # ---------------------------------------------------------------- the model
@@ -443,7 +452,7 @@ def _node_matrix() -> tuple[list[int], Any]:
     cached = _engine.node_matrix
     if cached is not None and cached[0] == version:
         return cached[1], cached[2]
-    _embedded, missing = index_nodes(budget=LAZY_NODE_BUDGET)
+    _embedded, missing = index_nodes(budget=lazy_node_budget())
     if missing:
         logger.warning(
             "%d nomenclature nodes have no vector yet: run `essaim semantic-index`", missing

@@ -30,9 +30,13 @@ profile_changed = Signal()
 
 @receiver(profile_changed, dispatch_uid="essaim.skills.search_index")
 def _reindex(sender: object, member_ids: Any = (), **kwargs: Any) -> None:
-    from essaim.skills.search_index import reindex_members
+    from essaim.skills.search_index import deferred_ids, reindex_members
 
-    reindex_members(member_ids)
+    waiting = deferred_ids()
+    if waiting is not None:
+        waiting.update(member_ids)
+    else:
+        reindex_members(member_ids)
 
 
 @receiver(post_save, sender=Member, dispatch_uid="essaim.skills.member_saved")

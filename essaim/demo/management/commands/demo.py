@@ -117,6 +117,8 @@ class Command(BaseCommand):
                 "(--reset pour la refaire)."
             )
         self._summary(build.today)
+        if not options["no_semantic"]:
+            self._node_vectors()
         if not options["no_semantic"] and options["no_serve"]:
             self._embeddings()
         elif not options["no_semantic"]:
@@ -174,6 +176,20 @@ class Command(BaseCommand):
             f"  {counts['profiles']} profils dans l'annuaire : {counts['skills']} compétences, "
             f"{counts['portfolio']} réalisations, {counts['prices']} tarifs"
         )
+
+    def _node_vectors(self) -> None:
+        """Before serving: the nomenclature's vectors, so that no search waits for them."""
+        try:
+            from essaim.skills import semantic
+        except ImportError:
+            return
+        if semantic.available():
+            started = time.perf_counter()
+            semantic.index_nodes()
+            self.stdout.write(
+                f"  recherche sémantique : nomenclature vectorisée en "
+                f"{_decimal(time.perf_counter() - started)} s"
+            )
 
     def _embeddings_quietly(self) -> None:
         try:
