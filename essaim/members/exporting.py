@@ -85,27 +85,30 @@ def _line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def extension_records(members: list[Member]) -> dict[int, dict[str, Any]]:
+def extension_records(members: list[Member], viewer: Any = None) -> dict[int, dict[str, Any]]:
     """The keys the import extensions add to each member, in their registered order."""
     found: dict[int, dict[str, Any]] = {}
     for extension in import_extensions.extensions():
-        for pk, values in extension.export(members).items():
+        for pk, values in extension.export(members, viewer=viewer).items():
             found.setdefault(pk, {}).update(
                 (key, values[key]) for key in extension.keys if key in values
             )
     return found
 
 
-def members_export(*, stream: TextIO, queryset: QuerySet[Member] | None = None) -> int:
+def members_export(
+    *, stream: TextIO, queryset: QuerySet[Member] | None = None, viewer: Any = None
+) -> int:
     """Write the members (all by default) as JSON Lines; returns how many members.
 
-    An administrative export of the cooperative's data, for its management: it carries
-    everything the import reads, prices included whatever their visibility (see
-    docs/import-format.md). Only `rules.can_manage_members` may call it from a page.
+    With a `viewer` (a person exporting from a page), what that person may not see stays out
+    (prices a member keeps to themself or their advisor). Without one (the `export-members`
+    command, run by the server's operator for a backup or a move), everything the import reads
+    is written, so that import → export gives back the same records (docs/import-format.md).
     """
     members = list(_members(queryset))
     advisors = {m.advisor.email: m.advisor for m in members if m.advisor is not None}
-    extra = extension_records(members)
+    extra = extension_records(members, viewer)
     for email in sorted(advisors):
         stream.write(_line(advisor_record(advisors[email])))
     for member in members:

@@ -106,8 +106,9 @@ class ImportExtension:
         """Called once the import has written everything, with the members it created or
         changed; still inside the import's transaction."""
 
-    def export(self, members: Sequence[Member]) -> dict[int, dict[str, Any]]:
-        """{member pk: {key: value}} for the export; keys with an empty value left out."""
+    def export(self, members: Sequence[Member], viewer: Any = None) -> dict[int, dict[str, Any]]:
+        """{member pk: {key: value}} for the export; keys with an empty value left out; with a
+        `viewer`, only what that person may see."""
         return {}
 
 

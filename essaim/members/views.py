@@ -327,7 +327,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
         members_export_csv(stream=buffer)
         content_type, name = "text/csv; charset=utf-8", f"membres-{stamp}.csv"
     else:
-        members_export(stream=buffer)
+        members_export(stream=buffer, viewer=request.user)
         content_type, name = "application/x-ndjson; charset=utf-8", f"membres-{stamp}.jsonl"
     services.export_record(actor=request.user, fmt=fmt)
     response = HttpResponse(buffer.getvalue(), content_type=content_type)

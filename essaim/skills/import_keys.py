@@ -56,6 +56,7 @@ from essaim.skills.models import (
     PriceVisibility,
     Profile,
 )
+from essaim.skills.rules import price_visibility_filter
 from essaim.skills.services import LANGUAGE_CODES, clean_amount, clean_level
 from essaim.skills.signals import profile_changed
 
@@ -648,9 +649,9 @@ class SkillsImport(ImportExtension):
 
     # -- export
 
-    def export(self, members: Sequence[Member]) -> dict[int, dict[str, Any]]:
-        """Everything the import reads back, prices of every visibility included: this is the
-        management's administrative export (docs/import-format.md)."""
+    def export(self, members: Sequence[Member], viewer: Any = None) -> dict[int, dict[str, Any]]:
+        """Everything the import reads back; with a viewer, only the prices that person may
+        see (prices are the member's to show, in exports too)."""
         found: dict[int, dict[str, Any]] = defaultdict(dict)
         ids = sorted(m.pk for m in members)
         for chunk in chunks(ids):
@@ -665,6 +666,8 @@ class SkillsImport(ImportExtension):
             for profile in Profile.objects.filter(member_id__in=chunk):
                 found[profile.member_id].update(profile_record(profile))
             prices = Price.objects.filter(member_id__in=chunk).order_by("member_id", "id")
+            if viewer is not None:
+                prices = prices.filter(price_visibility_filter(viewer))
             for member_id, label, amount, unit, visibility in prices.values_list(
                 "member_id", "label", "amount", "unit", "visibility"
             ):

@@ -95,7 +95,13 @@ def test_an_entrepreneur_finds_a_colourist_and_sees_only_the_prices_shown_to_mem
     image = portfolio.get_by_role("img", name="Chevelure cuivrée au henné")
     expect(image).to_be_visible()
     # The image really came through the permission-checked view.
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 120
+    # (waits for the image's own load: visible is not yet loaded on a busy machine)
+    loaded_width = image.evaluate(
+        "img => img.complete && img.naturalWidth ? img.naturalWidth : new Promise(resolve => {"
+        " img.addEventListener('load', () => resolve(img.naturalWidth));"
+        " img.addEventListener('error', () => resolve(0)); })"
+    )
+    assert loaded_width == 120
     prices = page.get_by_role("region", name="Tarifs")
     expect(prices).to_contain_text("Coloration végétale complète")
     expect(prices).to_contain_text("65,00 €")

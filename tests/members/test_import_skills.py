@@ -489,7 +489,7 @@ def test_csv_export_has_no_profile_columns(nomenclature):
 # -- prices stay with those allowed to see them ------------------------------------------------
 
 
-def test_only_management_downloads_the_export_with_its_prices(
+def test_only_management_downloads_the_export_and_only_the_public_prices(
     nomenclature, client, claire, antoine, alice
 ):
     assert run(jsonl(ADVISOR, full(advisor_email=None))).ok
@@ -500,7 +500,14 @@ def test_only_management_downloads_the_export_with_its_prices(
     client.force_login(claire)
     response = client.get(url)
     assert response.status_code == 200
-    assert '"amount": "180.50"' in response.content.decode()
+    # A person exporting sees only the prices shown to all members...
+    text = response.content.decode()
+    assert '"amount": "35.00"' in text
+    assert '"amount": "180.50"' not in text and '"amount": "60.00"' not in text
+    # ...while the operator's command keeps every price, for backups and round trips.
+    stream = io.StringIO()
+    members_export(stream=stream)
+    assert '"amount": "180.50"' in stream.getvalue() and '"amount": "60.00"' in stream.getvalue()
 
 
 def test_members_api_and_history_do_not_show_hidden_prices(nomenclature, client, claire, antoine):
