@@ -27,6 +27,8 @@ from essaim.skills.models import Level, MemberSkill, Node, NodeKind
 from essaim.skills.search import DirectoryQuery
 from essaim.skills.search import directory_search as search
 
+CODE_MAX_LENGTH = Node._meta.get_field("code").max_length  # a node code, everywhere
+
 router = Router(tags=["Annuaire"])
 
 MAX_LIMIT = 100
@@ -65,7 +67,9 @@ class HitOut(Schema):
 class SearchQuery(Schema):
     q: str = Field("", max_length=200, description="Mots libres (métier, savoir-faire, besoin)")
     skill: str = Field(
-        "", max_length=40, description="Code d'un nœud : le sous-arbre (ex. D1202, un domaine)"
+        "",
+        max_length=CODE_MAX_LENGTH,
+        description="Code d'un nœud : le sous-arbre (ex. D1202, un domaine)",
     )
     zone: str = Field("", max_length=3, description="Département (ex. 75, 93, 2A, 974)")
     available: bool = Field(False, description="Disponible aujourd'hui seulement")
@@ -147,7 +151,9 @@ class NodeDetailOut(NodeOut):
 class NodeQuery(Schema):
     q: str = Field("", max_length=200, description="Libellé, synonyme ou code")
     parent: str = Field(
-        "", max_length=40, description="Code du parent : ses enfants (sans q ni parent : domaines)"
+        "",
+        max_length=CODE_MAX_LENGTH,
+        description="Code du parent : ses enfants (sans q ni parent : domaines)",
     )
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 

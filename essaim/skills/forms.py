@@ -23,6 +23,8 @@ from essaim.skills.models import (
     PriceVisibility,
 )
 
+CODE_MAX_LENGTH = Node._meta.get_field("code").max_length  # a node code, everywhere
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SEPARATORS = re.compile(r"[\s,;]+")
 LEVEL_ERROR = _(
@@ -56,7 +58,9 @@ class DirectoryForm(forms.Form):
             attrs={"placeholder": _("Un métier, un savoir-faire, un besoin…")}
         ),
     )
-    skill = forms.CharField(label=_("Métier ou domaine"), required=False, max_length=40)
+    skill = forms.CharField(
+        label=_("Métier ou domaine"), required=False, max_length=CODE_MAX_LENGTH
+    )
     zone = forms.ChoiceField(label=_("Département"), required=False)
     available = forms.BooleanField(label=_("Disponible maintenant"), required=False)
     min_level = forms.TypedChoiceField(
@@ -182,7 +186,7 @@ class SkillForm(forms.Form):
         required=False,
         help_text=_("Tapez un mot, un métier ou un code (ex. D1202), puis choisissez."),
     )
-    choice = forms.CharField(required=False, max_length=40)
+    choice = forms.CharField(required=False, max_length=CODE_MAX_LENGTH)
     level = forms.TypedChoiceField(
         label=_("Niveau"),
         coerce=int,
@@ -382,7 +386,7 @@ class NodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         required=False,
-        max_length=40,
+        max_length=CODE_MAX_LENGTH,
         help_text=_("Laissez vide : un code COOP-… est créé à partir du libellé."),
     )
     description = forms.CharField(

@@ -324,3 +324,17 @@ def test_the_skill_autocomplete_needs_a_login(client, db):
     response = client.get(url)
 
     assert (response.status_code, response.url) == (302, login_url(url))
+
+
+def test_the_longest_builtin_code_is_a_valid_facet(client, claire, builtin_nomenclature):
+    """Facet links carry node codes: every code the nomenclature holds must be accepted."""
+    from essaim.skills.models import Node
+
+    longest = max(Node.objects.values_list("code", flat=True), key=len)
+    client.force_login(claire)
+
+    response = client.get(reverse("skills:directory"), {"skill": longest})
+
+    assert len(longest) > 40
+    assert response.status_code == 200
+    assert "caractères" not in response.content.decode()
