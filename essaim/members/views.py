@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from essaim.core.views_utils import allowed, service_errors
+from essaim.core.views_utils import allowed, form_page, service_errors
 from essaim.members import rules, selectors, services
 from essaim.members.exporting import members_export, members_export_csv
 from essaim.members.forms import (
@@ -85,26 +85,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/detail.html", context)
 
 
-def _form_page(
-    request: HttpRequest,
-    form: Form,
-    *,
-    save: Callable[[dict[str, Any]], object],
-    done: str,
-    next_url: str,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """The one shape of every form page: a valid POST goes to a service; the service's
-    refusal is shown on the form; success says so and moves on."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(next_url)
-    return render(request, "members/form.html", {"form": form, **context})
+def _form_page(request: HttpRequest, form: Form, **kwargs: Any) -> HttpResponse:
+    """Every form page of this area, in the members' form template."""
+    return form_page(request, form, template="members/form.html", **kwargs)
 
 
 @allowed(rules.can_manage_members)
