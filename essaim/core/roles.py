@@ -24,7 +24,3 @@ def is_advisor(user: Any) -> bool:
 
 def is_entrepreneur(user: Any) -> bool:
     return _role(user) == Role.ENTREPRENEUR
-
-
-def is_admin(user: Any) -> bool:
-    return _role(user) == Role.ADMIN

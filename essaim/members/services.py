@@ -393,27 +393,6 @@ def meeting_record(
     return meeting
 
 
-def member_give_access(*, actor: User | None, member: Member, password: str | None) -> User:
-    """Create (or re-password) the member's login."""
-    with transaction.atomic():
-        if member.user_id is None:
-            user = User.objects.create_user(
-                member.email,
-                password=password,
-                first_name=member.first_name,
-                last_name=member.last_name,
-            )
-            Member.objects.filter(pk=member.pk).update(user=user)
-            member.user = user
-        else:
-            user = member.user
-            if password:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-        log_action(actor=actor, action="member.access_given", target=member)
-    return user
-
-
 def export_record(*, actor: User, fmt: str) -> None:
     """Exports carry personal data: who took one, and when, goes in the audit log."""
     log_action(actor=actor, action="members.exported", target=actor, data={"format": fmt})

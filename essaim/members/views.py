@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms import Form
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from essaim.core.views_utils import allowed, form_page, service_errors
+from essaim.core.views_utils import allowed, form_page
 from essaim.members import rules, selectors, services
 from essaim.members.exporting import members_export, members_export_csv
 from essaim.members.forms import (
@@ -202,34 +202,24 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"date": timezone.localdate()}
     if member_pk := request.GET.get("member"):
         initial["members"] = [member_pk]
-    form = MeetingForm(request.POST or None, advisor=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_record(
-                actor=request.user,
-                members=list(data["members"]),
-                date=data["date"],
-                kind=data["kind"],
-                subject=data["subject"],
-                notes=data["notes"],
-            )
-        except ValidationError as exc:
-            service_errors(form, exc)
-        else:
-            messages.success(request, _("Rendez-vous enregistré."))
-            members = list(data["members"])
-            if len(members) == 1:
-                return redirect("members:detail", pk=members[0].pk)
-            return redirect("members:list")
-    return render(
+
+    def after(meeting: Any) -> str:
+        # One person: back to their page; a collective meeting: back to the list.
+        members = list(meeting.members.all())
+        if len(members) == 1:
+            return reverse("members:detail", args=[members[0].pk])
+        return reverse("members:list")
+
+    return form_page(
         request,
-        "members/form.html",
-        {
-            "form": form,
-            "title": _("Noter un rendez-vous d'accompagnement"),
-            "nav": "meeting",
-        },
+        MeetingForm(request.POST or None, advisor=request.user, initial=initial),
+        save=lambda data: services.meeting_record(
+            actor=request.user, **{**data, "members": list(data["members"])}
+        ),
+        done=_("Rendez-vous enregistré."),
+        next_url=after,
+        template="members/form.html",
+        context={"title": _("Noter un rendez-vous d'accompagnement"), "nav": "meeting"},
     )
 
 

@@ -109,10 +109,6 @@ def alias_add(
     return alias
 
 
-def node_descendant_ids(node: Node) -> list[int]:
-    return list(Node.objects.filter(path__startswith=node.path).values_list("pk", flat=True))
-
-
 # ---------------------------------------------------------------- profile values
 
 
