@@ -59,6 +59,13 @@ INSTALLED_APPS = [
     "essaim.core",
     "essaim.members",
     "essaim.skills",
+    "essaim.marketplace",
+    "essaim.finance",
+    "essaim.events",
+    "essaim.groups",
+    "essaim.tutoring",
+    "essaim.collective",
+    "essaim.staffing",
     "essaim.demo",
 ]
 
@@ -153,6 +160,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 ESSAIM_COOPERATIVE_NAME = os.environ.get("ESSAIM_COOPERATIVE_NAME", "Coopérative Essaim")
+ESSAIM_SITE_URL = os.environ.get("ESSAIM_SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
 ESSAIM_PAGE_SIZE = envint("ESSAIM_PAGE_SIZE", 50)
 # Profiles embedded for the semantic search right after a write; a larger batch (an import)
 # waits for `essaim semantic-index`, run nightly.

@@ -15,6 +15,8 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.renderers import JSONRenderer
 
 from essaim.api import auth
+from essaim.api.collective import router as collective_router
+from essaim.api.marketplace import router as marketplace_router
 from essaim.api.members import router as members_router
 from essaim.api.skills import router as skills_router
 
@@ -116,3 +118,5 @@ api = NinjaAPI(
 add_error_handlers(api)
 api.add_router("", members_router)
 api.add_router("", skills_router)
+api.add_router("", marketplace_router)
+api.add_router("", collective_router)

@@ -132,3 +132,59 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("à chaque fois")
+    DAILY = "daily", _("un résumé par jour")
+    WEEKLY = "weekly", _("un résumé par semaine")
+    NEVER = "never", _("jamais (seulement dans Essaim)")
+
+
+class NotificationSettings(models.Model):
+    """How a person wants to be told by e-mail; the notifications stay in the app anyway."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    email_frequency = models.CharField(
+        _("e-mails"),
+        max_length=12,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.DAILY,
+    )
+    last_digest_at = models.DateTimeField(_("dernier résumé envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("réglages de notification")
+        verbose_name_plural = _("réglages de notification")
+
+    def __str__(self) -> str:
+        return f"{self.user} : {self.get_email_frequency_display()}"
+
+
+class Notification(models.Model):
+    """Something a person should know: shown in the app, and e-mailed as their settings say."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("type"), max_length=40)
+    title = models.CharField(_("titre"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("adresse"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("envoyée par e-mail le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["emailed_at", "user"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -29,7 +29,10 @@ from faker import Faker
 from essaim.core.audit import audit_entry, log_actions
 from essaim.core.models import AuditEntry, Role, User
 from essaim.demo.catalog import COLLECTIVE_SUBJECTS, INDIVIDUAL_SUBJECTS, MEETING_NOTES
+from essaim.demo.collective import build_collective, reset_collective
+from essaim.demo.finance import build_finance, reset_finance
 from essaim.demo.identity import Identity, IdentityMaker
+from essaim.demo.marketplace import build_marketplace, reset_marketplace
 from essaim.demo.models import DemoBuild
 from essaim.demo.population import PersonPlan, Population, plan_population
 from essaim.demo.profiles import build_directory, build_profiles, ensure_nomenclature
@@ -400,6 +403,9 @@ STEPS: list[Step] = [
     ensure_nomenclature,
     build_profiles,
     build_directory,
+    build_marketplace,
+    build_finance,
+    build_collective,
     record_build,
 ]
 
@@ -451,6 +457,9 @@ def reset_builds() -> None:
 
 # What `--reset` deletes, in order (rows that point at members first, accounts last).
 RESETS: list[Callable[[], None]] = [
+    reset_collective,
+    reset_finance,
+    reset_marketplace,
     reset_profiles,
     reset_members,
     reset_audit,
@@ -545,14 +554,39 @@ def build_demo(
 def demo_summary() -> dict[str, Any]:
     """Counts of what the database holds, as the command prints them."""
     stages = Counter(Member.objects.values_list("stage", flat=True))
+    return (
+        {
+            "active": sum(stages[s] for s in ACTIVE_STAGES),
+            "exited": stages[CurrentStage.EXITED],
+            "prospects": stages[CurrentStage.INFORMATION],
+            "associates": stages[CurrentStage.ASSOCIATE],
+            "advisors": User.objects.filter(role=Role.ADVISOR, is_active=True).count(),
+            "meetings": AccompanimentMeeting.objects.count(),
+        }
+        | profile_summary()
+        | collective_life_summary()
+    )
+
+
+def collective_life_summary() -> dict[str, int]:
+    """What the marketplace, finance and collective life hold."""
+    from essaim.events.models import Event
+    from essaim.finance.models import Expense, Invoice, InvoiceKind
+    from essaim.groups.models import Group
+    from essaim.marketplace.models import Deal, Offer, WorkRequest
+    from essaim.tutoring.models import TutoringCase
+
     return {
-        "active": sum(stages[s] for s in ACTIVE_STAGES),
-        "exited": stages[CurrentStage.EXITED],
-        "prospects": stages[CurrentStage.INFORMATION],
-        "associates": stages[CurrentStage.ASSOCIATE],
-        "advisors": User.objects.filter(role=Role.ADVISOR, is_active=True).count(),
-        "meetings": AccompanimentMeeting.objects.count(),
-    } | profile_summary()
+        "offers": Offer.objects.count(),
+        "requests": WorkRequest.objects.count(),
+        "deals": Deal.objects.count(),
+        "invoices": Invoice.objects.filter(kind=InvoiceKind.INVOICE).count(),
+        "credit_notes": Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count(),
+        "expenses": Expense.objects.count(),
+        "groups": Group.objects.count(),
+        "events": Event.objects.count(),
+        "tutoring_cases": TutoringCase.objects.count(),
+    }
 
 
 def profile_summary() -> dict[str, int]:

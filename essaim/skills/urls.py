@@ -14,6 +14,7 @@ urlpatterns = [
     path("images/<int:pk>/", views_directory.portfolio_image, name="portfolio_image"),
     path("mises-en-relation/", views_directory.introduction_list, name="introductions"),
     path("competences/suggestions/", views_profile.skill_suggestions, name="skill_suggestions"),
+    path("competences/choisir/", views_profile.node_pick, name="node_pick"),
     # The entrepreneur's own profile.
     path("mon-profil/", views_profile.my_profile, name="my_profile"),
     path("mon-profil/presentation/", views_profile.profile_edit, name="profile_edit"),

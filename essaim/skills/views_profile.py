@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from essaim.core import roles
 from essaim.core.views_utils import allowed, form_page
 from essaim.members.models import Member
-from essaim.skills import profile_selectors, rules, services
+from essaim.skills import node_picker, profile_selectors, rules, services
 from essaim.skills.forms import (
     PortfolioImageForm,
     PortfolioItemForm,
@@ -161,6 +161,19 @@ def skill_suggestions(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- portfolio
+
+
+@allowed(rules.can_use_directory)
+@require_GET
+def node_pick(request: HttpRequest) -> HttpResponse:
+    """The node picker (htmx), shared by every app's forms: the chosen nodes with the
+    suggestion just picked added; the suggestions and the search box are emptied."""
+    codes = node_picker.values_of(request.GET, "nodes") + node_picker.values_of(
+        request.GET, "choice"
+    )
+    return render(
+        request, "skills/node_picker/picked.html", {"chosen": node_picker.chosen_nodes(codes)}
+    )
 
 
 def _own_item(member: Member, pk: int) -> PortfolioItem:

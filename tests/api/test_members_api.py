@@ -409,16 +409,20 @@ def test_openapi_json_is_served_and_consistent(client):
     spec = response.json()
     assert spec["openapi"].startswith("3.")
     assert (spec["info"]["title"], spec["info"]["version"]) == ("Essaim API", "1")
-    assert sorted(spec["paths"]) == [
-        "/api/v1/advisors",
-        "/api/v1/directory/members/{member_id}",
-        "/api/v1/directory/search",
-        "/api/v1/members",
-        "/api/v1/members/me",
-        "/api/v1/members/{member_id}",
-        "/api/v1/nomenclature/nodes",
-        "/api/v1/nomenclature/nodes/{code}",
-    ]
+    assert sorted(spec["paths"]) == sorted(
+        [
+            "/api/v1/advisors",
+            "/api/v1/directory/members/{member_id}",
+            "/api/v1/directory/search",
+            "/api/v1/members",
+            "/api/v1/members/me",
+            "/api/v1/members/{member_id}",
+            "/api/v1/nomenclature/nodes",
+            "/api/v1/nomenclature/nodes/{code}",
+        ]
+        + MARKETPLACE_PATHS
+        + COLLECTIVE_PATHS
+    )
     assert set(spec["components"]["securitySchemes"]) == {"BearerAuth", "SessionAuth"}
     assert spec["components"]["securitySchemes"]["BearerAuth"] == {
         "type": "http",
@@ -441,8 +445,30 @@ def test_openapi_json_is_served_and_consistent(client):
     assert refs, "the spec should reference its component schemas"
     assert [r for r in refs if r.removeprefix("#/components/schemas/") not in schemas] == []
     for path_item in spec["paths"].values():
-        operation = path_item["get"]
-        assert "200" in operation["responses"] and "401" in operation["responses"]
+        for operation in path_item.values():
+            assert {"200", "201"} & set(operation["responses"])
+            assert "401" in operation["responses"]
+
+
+MARKETPLACE_PATHS = [
+    "/api/v1/deals",
+    "/api/v1/deals/{deal_id}",
+    "/api/v1/deals/{deal_id}/status",
+    "/api/v1/offers",
+    "/api/v1/offers/{offer_id}",
+    "/api/v1/requests",
+    "/api/v1/requests/{request_id}",
+    "/api/v1/requests/{request_id}/award",
+    "/api/v1/requests/{request_id}/publish",
+    "/api/v1/requests/{request_id}/responses",
+]
+COLLECTIVE_PATHS = [
+    "/api/v1/events",
+    "/api/v1/events/{event_id}",
+    "/api/v1/events/{event_id}/registrations",
+    "/api/v1/groups",
+    "/api/v1/groups/{group_id}",
+]
 
 
 @pytest.mark.django_db

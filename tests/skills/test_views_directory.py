@@ -296,14 +296,36 @@ def test_the_result_page_runs_no_query_per_card(client, tree, bob):
 # --- the navigation -----------------------------------------------------------------------------
 
 
+SECTIONS = ["Place de marché", "Staffing", "Finance", "Vie collective"]
+
+
 @pytest.mark.parametrize(
     ("persona", "links"),
     [
-        ("alice", ["Mon espace", "Annuaire", "Mon profil"]),
-        ("antoine", ["Mes entrepreneur·es", "Échéances", "Noter un rendez-vous", "Annuaire"]),
+        ("alice", ["Mon espace", "Annuaire", *SECTIONS, "Mon profil", "Notifications"]),
+        (
+            "antoine",
+            [
+                "Mes entrepreneur·es",
+                "Échéances",
+                "Noter un rendez-vous",
+                "Annuaire",
+                *SECTIONS,
+                "Notifications",
+            ],
+        ),
         (
             "claire",
-            ["Membres", "Échéances", "Import / export", "Annuaire", "Nomenclature", "Exposition"],
+            [
+                "Membres",
+                "Échéances",
+                "Import / export",
+                "Annuaire",
+                *SECTIONS,
+                "Nomenclature",
+                "Exposition",
+                "Notifications",
+            ],
         ),
     ],
 )

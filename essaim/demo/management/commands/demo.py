@@ -176,6 +176,18 @@ class Command(BaseCommand):
             f"  {counts['profiles']} profils dans l'annuaire : {counts['skills']} compétences, "
             f"{counts['portfolio']} réalisations, {counts['prices']} tarifs"
         )
+        self.stdout.write(
+            f"  place de marché : {counts['offers']} offres, {counts['requests']} demandes, "
+            f"{counts['deals']} affaires entre membres"
+        )
+        self.stdout.write(
+            f"  facturation : {counts['invoices']} factures, {counts['credit_notes']} avoirs, "
+            f"{counts['expenses']} dépenses"
+        )
+        self.stdout.write(
+            f"  vie collective : {counts['groups']} groupes, {counts['events']} événements, "
+            f"{counts['tutoring_cases']} cas de tutorat"
+        )
 
     def _node_vectors(self) -> None:
         """Before serving: the nomenclature's vectors, so that no search waits for them."""
