@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.utils import timezone
@@ -44,8 +44,6 @@ def settings_of(user: User) -> NotificationSettings:
 
 def settings_update(*, user: User, email_frequency: str) -> NotificationSettings:
     if email_frequency not in EmailFrequency.values:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(
             {"email_frequency": _("Fréquence inconnue : %(value)s.") % {"value": email_frequency}}
         )

@@ -247,10 +247,6 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number or f"{self.get_kind_display()} (brouillon {self.pk})"
 
-    @property
-    def balance(self):  # type: ignore[no-untyped-def]
-        return self.total_gross - self.paid
-
 
 class DocumentLine(models.Model):
     """A line of an estimate or an invoice."""
